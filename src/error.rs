@@ -1,0 +1,40 @@
+//! The crate's one error type. Every message names the problem and, where it can, the fix.
+
+use thiserror::Error as ThisError;
+
+/// Everything that can go wrong in the lab, as a value a user can act on.
+#[derive(Debug, Clone, PartialEq, ThisError)]
+pub enum Error {
+    /// A configuration value is out of range or inconsistent with another.
+    #[error("invalid {field}: {message}")]
+    InvalidConfig { field: String, message: String },
+
+    /// `K + ridge I` has no Cholesky factor (duplicate points with a tiny ridge, for instance).
+    #[error(
+        "layer {layer}: the kernel matrix plus the ridge {ridge:e} is not positive definite; \
+         increase the ridge (for example to 1e-3)"
+    )]
+    NotPositiveDefinite { layer: usize, ridge: f64 },
+
+    /// The data cannot be used as asked (missing, malformed, too small for the request).
+    #[error("{0}")]
+    Data(String),
+
+    /// A CSV value that cannot be read, located for the user.
+    #[error("CSV line {line}, column {column}: {message}")]
+    Csv { line: u64, column: usize, message: String },
+
+    /// A NaN or an infinity appeared where the computation cannot recover from it.
+    #[error("layer {layer}, stage {stage}: the computation produced NaN or infinity")]
+    NonFinite { layer: usize, stage: String },
+}
+
+impl Error {
+    /// Shorthand for [`Error::InvalidConfig`].
+    pub fn config(field: &str, message: impl Into<String>) -> Self {
+        Error::InvalidConfig { field: field.to_string(), message: message.into() }
+    }
+}
+
+/// The crate's result type.
+pub type Result<T> = std::result::Result<T, Error>;

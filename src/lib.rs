@@ -1,0 +1,41 @@
+//! # agop-collapse
+//!
+//! The science core of an interactive lab for *deep neural collapse*, after Beaglehole, Súkeník,
+//! Mondelli and Belkin, "Average gradient outer product as a mechanism for deep neural collapse"
+//! (NeurIPS 2024).
+//!
+//! Deep Recursive Feature Machines (Deep RFM) alternate, layer after layer: fit kernel ridge
+//! regression, compute its average gradient outer product (AGOP), project the data with
+//! AGOP^{1/2}, apply a random untrained feature map. The crate measures neural collapse (NC1, NC2
+//! and their variants) at every stage of every layer.
+//!
+//! Module map:
+//! - [`error`]: the one error type, with messages a user can act on.
+//! - [`rng`]: seeded, reproducible random streams, one per purpose.
+//! - [`linalg`]: the dense kernels everything uses (distances, SPD solve, PSD square root).
+//! - [`data`]: datasets (MNIST, synthetic mixtures, CSV), balanced splits, pooling, standardisation.
+//! - [`kernel`]: Laplace, Gaussian and linear kernels; kernel ridge regression.
+//! - [`agop`]: the closed-form AGOP of a kernel predictor.
+//! - [`features`]: random feature maps (ReLU, cos, identity).
+//! - [`nc`]: neural-collapse metrics.
+//! - [`rfm`]: Deep RFM, one layer at a time.
+//! - [`report`]: the plain-data results (the JSON contract).
+//!
+//! The science modules know nothing of the web or of plotting; `web` (wasm only) and the
+//! command-line tool translate, they do not compute.
+
+pub mod agop;
+pub mod data;
+pub mod error;
+pub mod features;
+pub mod kernel;
+pub mod linalg;
+pub mod nc;
+pub mod report;
+pub mod rfm;
+pub mod rng;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+pub use error::{Error, Result};

@@ -1,0 +1,187 @@
+//! Neural-collapse metrics of a feature matrix (rows = samples), exactly as the paper's code.
+//!
+//! With class means `mu_c`, the global mean `mu_G` = mean of the class means,
+//! `Sigma_W = (1/N) sum_i (h_i - mu_{y_i})(..)^T`, `Sigma_B = (1/K) sum_c (mu_c - mu_G)(..)^T`
+//! and `Sigma_T = (1/N) sum_i (h_i - mu_G)(..)^T`. Only traces and K-dimensional projections
+//! are needed, so no p x p matrix is ever formed.
+
+use nalgebra::SVD;
+use serde::{Deserialize, Serialize};
+
+use crate::linalg::Mat;
+
+/// Eigenvalues of `Sigma_B` below this share of its largest are treated as zero in its
+/// pseudo-inverse (the centred means have rank at most K-1, so one is always exactly zero).
+pub const PINV_RELATIVE_TOLERANCE: f64 = 1e-12;
+
+/// Every collapse metric of one feature matrix. All tend to 0 under collapse, except
+/// `ncc_agreement`, which tends to 1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// `tr(Sigma_W) / (K tr(Sigma_B))`: what the paper's figures plot.
+    pub nc1: f64,
+    /// `tr(Sigma_W) / tr(Sigma_B)` (= K nc1).
+    pub nc1_trace: f64,
+    /// `tr(Sigma_W Sigma_B^+) / K` (Papyan, Han and Donoho).
+    pub nc1_papyan: f64,
+    /// `tr(Sigma_W) / tr(Sigma_T)`, in [0, 1].
+    pub nc1_wt: f64,
+    /// Mean over the K^2 entries of `(G - E)^2`: G the cosine Gram of the centred class means,
+    /// E that of a simplex ETF (1 on the diagonal, -1/(K-1) off it).
+    pub nc2: f64,
+    /// Mean over the K^2 entries of `(G_u - I)^2`, G_u the cosine Gram of the uncentred means.
+    pub nc2_orth: f64,
+    /// std/mean of the norms `||mu_c - mu_G||` (population std).
+    pub nc2_equinorm: f64,
+    /// Mean over ordered pairs c != c' of `|cos(mu_c - mu_G, mu_c' - mu_G) + 1/(K-1)|`.
+    pub nc2_equiangle: f64,
+    /// Share of samples whose nearest class mean (Euclidean) is the predictor's label.
+    pub ncc_agreement: f64,
+}
+
+impl Metrics {
+    /// The metrics as (name, value) pairs, in declaration order.
+    pub fn named(&self) -> [(&'static str, f64); 9] {
+        [
+            ("nc1", self.nc1),
+            ("nc1_trace", self.nc1_trace),
+            ("nc1_papyan", self.nc1_papyan),
+            ("nc1_wt", self.nc1_wt),
+            ("nc2", self.nc2),
+            ("nc2_orth", self.nc2_orth),
+            ("nc2_equinorm", self.nc2_equinorm),
+            ("nc2_equiangle", self.nc2_equiangle),
+            ("ncc_agreement", self.ncc_agreement),
+        ]
+    }
+
+    /// True when every metric is a finite number.
+    pub fn is_finite(&self) -> bool {
+        self.named().iter().all(|(_, v)| v.is_finite())
+    }
+}
+
+/// Class means (K x p) of the rows of `features`.
+/// Preconditions: `labels.len() == features.nrows()`, every label `< classes`, every class present.
+pub fn class_means(features: &Mat, labels: &[usize], classes: usize) -> Mat {
+    let mut sums = Mat::zeros(classes, features.ncols());
+    let mut counts = vec![0usize; classes];
+    for (i, &y) in labels.iter().enumerate() {
+        let mut row = sums.row_mut(y);
+        row += features.row(i);
+        counts[y] += 1;
+    }
+    for (c, &count) in counts.iter().enumerate() {
+        let mut row = sums.row_mut(c);
+        row /= count as f64;
+    }
+    sums
+}
+
+/// Measures every collapse metric of `features` (N x p) with class `labels` in `0..classes`
+/// and the labels `predicted` by the model being studied (for the NCC agreement).
+/// Preconditions: `classes >= 2`, every class present, `labels` and `predicted` of length N.
+pub fn measure(features: &Mat, labels: &[usize], classes: usize, predicted: &[usize]) -> Metrics {
+    let n = features.nrows() as f64;
+    let k = classes as f64;
+    let means = class_means(features, labels, classes);
+    let global_mean = means.row_mean();
+    let mut centred_means = means.clone();
+    for mut row in centred_means.row_iter_mut() {
+        row -= &global_mean;
+    }
+
+    // Within-class deviations h_i - mu_{y_i}; their squared norm is N tr(Sigma_W).
+    let mut within = features.clone();
+    for (i, &y) in labels.iter().enumerate() {
+        let mut row = within.row_mut(i);
+        row -= means.row(y);
+    }
+    let trace_within = within.norm_squared() / n;
+    let trace_between = centred_means.norm_squared() / k;
+    let trace_total = features
+        .row_iter()
+        .map(|row| (row - &global_mean).norm_squared())
+        .sum::<f64>()
+        / n;
+
+    // Sigma_B = (1/K) C^T C with C = U S V^T, so Sigma_B^+ = K V S^-2 V^T on the kept directions
+    // and tr(Sigma_W Sigma_B^+) / K = sum_k ||H_w v_k||^2 / (N s_k^2).
+    let svd = SVD::new(centred_means.clone(), false, true);
+    let v_t = svd.v_t.expect("SVD computed with V");
+    let largest = svd.singular_values.max();
+    let mut nc1_papyan = 0.0;
+    for (index, &s) in svd.singular_values.iter().enumerate() {
+        if s * s > PINV_RELATIVE_TOLERANCE * largest * largest && s > 0.0 {
+            let direction = v_t.row(index).transpose();
+            nc1_papyan += (&within * direction).norm_squared() / (n * s * s);
+        }
+    }
+
+    let etf_off_diagonal = -1.0 / (k - 1.0);
+    let centred_gram = cosine_gram(&centred_means);
+    let uncentred_gram = cosine_gram(&means);
+    let (mut nc2, mut nc2_orth, mut equiangle) = (0.0, 0.0, 0.0);
+    for a in 0..classes {
+        for b in 0..classes {
+            let (etf, identity) = if a == b { (1.0, 1.0) } else { (etf_off_diagonal, 0.0) };
+            nc2 += (centred_gram[(a, b)] - etf).powi(2);
+            nc2_orth += (uncentred_gram[(a, b)] - identity).powi(2);
+            if a != b {
+                equiangle += (centred_gram[(a, b)] - etf_off_diagonal).abs();
+            }
+        }
+    }
+
+    let norms: Vec<f64> = centred_means.row_iter().map(|r| r.norm()).collect();
+    let mean_norm = norms.iter().sum::<f64>() / k;
+    let norm_variance = norms.iter().map(|v| (v - mean_norm).powi(2)).sum::<f64>() / k;
+
+    Metrics {
+        nc1: trace_within / (k * trace_between),
+        nc1_trace: trace_within / trace_between,
+        nc1_papyan,
+        nc1_wt: trace_within / trace_total,
+        nc2: nc2 / (k * k),
+        nc2_orth: nc2_orth / (k * k),
+        nc2_equinorm: norm_variance.sqrt() / mean_norm,
+        nc2_equiangle: equiangle / (k * (k - 1.0)),
+        ncc_agreement: ncc_agreement(features, &means, predicted),
+    }
+}
+
+/// Cosine similarities between the rows of `vectors` (K x K).
+fn cosine_gram(vectors: &Mat) -> Mat {
+    let norms: Vec<f64> = vectors.row_iter().map(|r| r.norm()).collect();
+    let mut gram = vectors * vectors.transpose();
+    for a in 0..gram.nrows() {
+        for b in 0..gram.ncols() {
+            gram[(a, b)] /= norms[a] * norms[b];
+        }
+    }
+    gram
+}
+
+/// Share of rows whose nearest class mean (Euclidean) equals `predicted`. Ties go to the first class.
+fn ncc_agreement(features: &Mat, means: &Mat, predicted: &[usize]) -> f64 {
+    let mean_norms: Vec<f64> = means.row_iter().map(|r| r.norm_squared()).collect();
+    // ||h - mu_c||^2 = ||h||^2 - 2 h.mu_c + ||mu_c||^2; ||h||^2 is the same for every c.
+    let cross = features * means.transpose();
+    let agreeing = cross
+        .row_iter()
+        .zip(predicted)
+        .filter(|(row, p)| {
+            let mut nearest = 0;
+            let mut best = f64::INFINITY;
+            for (c, norm) in mean_norms.iter().enumerate() {
+                let distance = norm - 2.0 * row[c];
+                if distance < best {
+                    best = distance;
+                    nearest = c;
+                }
+            }
+            nearest == **p
+        })
+        .count();
+    agreeing as f64 / features.nrows() as f64
+}

@@ -1,0 +1,92 @@
+//! The plain-data results of every experiment: produced once, then sent as they are to the
+//! page, the command line's standard output and the tests (the Result JSON contract).
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::nc::Metrics;
+use crate::rfm::RfmConfig;
+
+/// What data an experiment ran on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetSummary {
+    /// `mnist`, `synthetic` or `csv`.
+    pub name: String,
+    pub n_train: usize,
+    pub n_test: usize,
+    /// Number of input features (after pooling).
+    pub dim: usize,
+    /// Number of classes.
+    pub classes: usize,
+    /// A display name for every class.
+    pub class_names: Vec<String>,
+}
+
+/// The metrics of the three measured stages of a Deep RFM layer.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RfmStages {
+    /// The layer's input with unit-norm rows.
+    #[serde(rename = "X")]
+    pub x: Metrics,
+    /// After the AGOP projection `X M^{1/2}`.
+    #[serde(rename = "MX")]
+    pub mx: Metrics,
+    /// After the random feature map `Phi(X M^{1/2})`.
+    #[serde(rename = "PhiMX")]
+    pub phi_mx: Metrics,
+}
+
+/// A summary of the normalised AGOP `M` of a layer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgopSummary {
+    /// `tr(M)`.
+    pub trace: f64,
+    /// `tr(M)^2 / ||M||_F^2`: about K-1 when the AGOP projects onto the class-mean directions.
+    pub effective_rank: f64,
+    /// The largest eigenvalues of `M`, largest first (at most [`crate::rfm::TOP_EIGENVALUES`]).
+    pub top_eigenvalues: Vec<f64>,
+}
+
+/// Seconds spent in every step of a layer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct StageSeconds {
+    /// Kernel matrices (train and test).
+    pub kernel: f64,
+    /// The ridge solve and the predictions.
+    pub solve: f64,
+    /// The AGOP.
+    pub agop: f64,
+    /// The square root of M and the projection of the data.
+    pub sqrt: f64,
+    /// The random feature map.
+    pub features: f64,
+    /// The collapse metrics.
+    pub metrics: f64,
+}
+
+/// Everything measured at one Deep RFM layer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayerReport {
+    /// 1-based.
+    pub layer: usize,
+    /// Number of features entering the layer.
+    pub dim_in: usize,
+    /// Accuracy of the layer's kernel predictor on the training samples.
+    pub train_acc: f64,
+    /// The same on the test samples (`None` without a test set).
+    pub test_acc: Option<f64>,
+    pub stages: RfmStages,
+    pub agop: AgopSummary,
+    pub seconds: StageSeconds,
+}
+
+/// The result of a whole Deep RFM run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RfmResult {
+    /// Always `"rfm"`.
+    pub kind: String,
+    /// The validated config, every field.
+    pub config: RfmConfig,
+    pub dataset: DatasetSummary,
+    pub layers: Vec<LayerReport>,
+    pub seconds_total: f64,
+}

@@ -1,0 +1,246 @@
+//! Deep Recursive Feature Machines, one layer at a time.
+//!
+//! Every layer: normalise rows (stage X); fit kernel ridge regression; compute its AGOP G and
+//! `M = G / max G`; project `X M^{1/2}` (stage MX); apply a freshly drawn random feature map
+//! (stage PhiMX), whose output is the next layer's input. Test samples follow the same path with
+//! the training samples' M and feature maps.
+
+use serde::{Deserialize, Serialize};
+use web_time::Instant;
+
+use crate::agop::{agop, normalise_by_max};
+use crate::data::{DataConfig, Split};
+use crate::error::{Error, Result};
+use crate::features::{FeatureKind, RandomFeatures};
+use crate::kernel::{accuracy, argmax_rows, signed_one_hot, Kernel, KernelKind};
+use crate::linalg::{all_finite, normalize_rows, psd_sqrt, solve_spd, Mat};
+use crate::nc::{measure, Metrics};
+use crate::report::{AgopSummary, DatasetSummary, LayerReport, RfmResult, RfmStages, StageSeconds};
+use crate::rng::{Purpose, Stream};
+
+/// How many of the AGOP's largest eigenvalues a layer report keeps.
+pub const TOP_EIGENVALUES: usize = 32;
+/// Deepest network the lab builds.
+pub const MAX_DEPTH: usize = 100;
+/// Widest random feature map the lab draws.
+pub const MAX_WIDTH: usize = 8192;
+
+/// A Deep RFM experiment. `Default` is the lab's default: MNIST (see [`DataConfig`]), depth 8,
+/// Laplace kernel of bandwidth 2, ridge 1e-3, ReLU features of width 256, seed 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RfmConfig {
+    pub data: DataConfig,
+    /// Number of layers.
+    pub depth: usize,
+    pub kernel: KernelKind,
+    /// Kernel bandwidth L (not used by the linear kernel).
+    pub bandwidth: f64,
+    /// Ridge mu of the kernel regression.
+    pub ridge: f64,
+    /// Random feature map applied after each projection.
+    pub feature: FeatureKind,
+    /// Output width of the random feature map (the identity keeps the input's).
+    pub width: usize,
+    /// Scale of the Cauchy weights of the cos map.
+    pub sigma: f64,
+    /// The seed every random draw flows from.
+    pub seed: u32,
+}
+
+impl Default for RfmConfig {
+    fn default() -> Self {
+        RfmConfig {
+            data: DataConfig::default(),
+            depth: 8,
+            kernel: KernelKind::Laplace,
+            bandwidth: 2.0,
+            ridge: 1e-3,
+            feature: FeatureKind::Relu,
+            width: 256,
+            sigma: 0.05,
+            seed: 0,
+        }
+    }
+}
+
+impl RfmConfig {
+    /// Checks every value; the message names the field and what it must be.
+    pub fn validate(&self) -> Result<()> {
+        self.data.validate()?;
+        if !(1..=MAX_DEPTH).contains(&self.depth) {
+            return Err(Error::config("depth", format!("must be between 1 and {MAX_DEPTH}, got {}", self.depth)));
+        }
+        if !(self.bandwidth.is_finite() && self.bandwidth > 0.0) {
+            return Err(Error::config("bandwidth", format!("must be a positive number, got {}", self.bandwidth)));
+        }
+        if !(self.ridge.is_finite() && self.ridge >= 0.0) {
+            return Err(Error::config("ridge", format!("must be a number >= 0, got {}", self.ridge)));
+        }
+        if !(1..=MAX_WIDTH).contains(&self.width) {
+            return Err(Error::config("width", format!("must be between 1 and {MAX_WIDTH}, got {}", self.width)));
+        }
+        if !(self.sigma.is_finite() && self.sigma > 0.0) {
+            return Err(Error::config("sigma", format!("must be a positive number, got {}", self.sigma)));
+        }
+        Ok(())
+    }
+
+    fn kernel(&self) -> Kernel {
+        Kernel { kind: self.kernel, bandwidth: self.bandwidth }
+    }
+}
+
+/// A Deep RFM run in progress: call [`DeepRfm::step`] once per layer.
+pub struct DeepRfm {
+    config: RfmConfig,
+    dataset: DatasetSummary,
+    /// The next layer's input (training samples).
+    train: Mat,
+    /// The same for the test samples (may have no rows).
+    test: Mat,
+    labels: Vec<usize>,
+    test_labels: Vec<usize>,
+    targets: Mat,
+    feature_rng: Stream,
+    layers: Vec<LayerReport>,
+    started: Instant,
+}
+
+impl DeepRfm {
+    /// Starts a run of `config` on `split` (already loaded and standardised).
+    /// Fails when the config is invalid.
+    pub fn new(config: RfmConfig, split: Split) -> Result<Self> {
+        config.validate()?;
+        let classes = split.train.classes();
+        let dataset = DatasetSummary {
+            name: split.name.clone(),
+            n_train: split.train.len(),
+            n_test: split.test.len(),
+            dim: split.train.features.ncols(),
+            classes,
+            class_names: split.train.class_names.clone(),
+        };
+        Ok(DeepRfm {
+            feature_rng: Stream::new(config.seed as u64, Purpose::Features),
+            targets: signed_one_hot(&split.train.labels, classes),
+            train: split.train.features,
+            test: split.test.features,
+            labels: split.train.labels,
+            test_labels: split.test.labels,
+            config,
+            dataset,
+            layers: Vec::new(),
+            started: Instant::now(),
+        })
+    }
+
+    /// Runs every layer of `config` on `split`.
+    pub fn run(config: RfmConfig, split: Split) -> Result<RfmResult> {
+        let mut rfm = DeepRfm::new(config, split)?;
+        while !rfm.is_done() {
+            rfm.step()?;
+        }
+        Ok(rfm.into_result())
+    }
+
+    /// True when every layer has been computed.
+    pub fn is_done(&self) -> bool {
+        self.layers.len() >= self.config.depth
+    }
+
+    /// The reports of the layers computed so far.
+    pub fn layers(&self) -> &[LayerReport] {
+        &self.layers
+    }
+
+    /// Computes the next layer and returns its report. Precondition: `!is_done()`.
+    pub fn step(&mut self) -> Result<&LayerReport> {
+        let layer = self.layers.len() + 1;
+        let dim_in = self.train.ncols();
+        let classes = self.dataset.classes;
+        let kernel = self.config.kernel();
+        let mut seconds = StageSeconds::default();
+        let mut clock = Instant::now();
+        let mut lap = |slot: &mut f64| {
+            *slot = clock.elapsed().as_secs_f64();
+            clock = Instant::now();
+        };
+
+        normalize_rows(&mut self.train);
+        normalize_rows(&mut self.test);
+        let train_kernel = kernel.matrix(&self.train, &self.train, true);
+        let test_kernel = (!self.test.is_empty()).then(|| kernel.matrix(&self.test, &self.train, false).values);
+        lap(&mut seconds.kernel);
+
+        let alpha = solve_spd(&train_kernel.values, self.config.ridge, &self.targets)
+            .ok_or(Error::NotPositiveDefinite { layer, ridge: self.config.ridge })?;
+        let predicted = argmax_rows(&(&train_kernel.values * &alpha));
+        let train_acc = accuracy(&predicted, &self.labels);
+        let test_acc = test_kernel.map(|k| accuracy(&argmax_rows(&(k * &alpha)), &self.test_labels));
+        lap(&mut seconds.solve);
+
+        let gradient_outer = agop(&kernel, &self.train, &train_kernel, &alpha);
+        drop(train_kernel);
+        let normalised = normalise_by_max(&gradient_outer);
+        // Symmetric in exact arithmetic; make it so in floating point before the eigensolver.
+        let normalised = (&normalised + normalised.transpose()) * 0.5;
+        ensure_finite(&normalised, layer, "AGOP")?;
+        lap(&mut seconds.agop);
+
+        let root = psd_sqrt(&normalised);
+        let projected = &self.train * &root.sqrt;
+        let projected_test = &self.test * &root.sqrt;
+        ensure_finite(&projected, layer, "MX")?;
+        lap(&mut seconds.sqrt);
+
+        let map = RandomFeatures::draw(self.config.feature, dim_in, self.config.width, self.config.sigma, &mut self.feature_rng);
+        let mapped = map.apply(&projected);
+        let mapped_test = map.apply(&projected_test);
+        ensure_finite(&mapped, layer, "PhiMX")?;
+        lap(&mut seconds.features);
+
+        let metrics = |features: &Mat, stage: &str| -> Result<Metrics> {
+            let m = measure(features, &self.labels, classes, &predicted);
+            m.is_finite().then_some(m).ok_or_else(|| Error::NonFinite { layer, stage: stage.into() })
+        };
+        let stages = RfmStages {
+            x: metrics(&self.train, "X")?,
+            mx: metrics(&projected, "MX")?,
+            phi_mx: metrics(&mapped, "PhiMX")?,
+        };
+        lap(&mut seconds.metrics);
+
+        let agop_summary = summarise_agop(&normalised, &root.eigenvalues);
+        self.train = mapped;
+        self.test = mapped_test;
+        self.layers.push(LayerReport { layer, dim_in, train_acc, test_acc, stages, agop: agop_summary, seconds });
+        Ok(self.layers.last().expect("just pushed"))
+    }
+
+    /// The result of the layers computed so far.
+    pub fn into_result(self) -> RfmResult {
+        RfmResult {
+            kind: "rfm".into(),
+            seconds_total: self.started.elapsed().as_secs_f64(),
+            config: self.config,
+            dataset: self.dataset,
+            layers: self.layers,
+        }
+    }
+}
+
+fn ensure_finite(m: &Mat, layer: usize, stage: &str) -> Result<()> {
+    all_finite(m).then_some(()).ok_or_else(|| Error::NonFinite { layer, stage: stage.into() })
+}
+
+/// Trace, effective rank and top eigenvalues of the normalised AGOP `m`, whose eigenvalues
+/// (largest first) are `eigenvalues`.
+fn summarise_agop(m: &Mat, eigenvalues: &[f64]) -> AgopSummary {
+    let trace = m.trace();
+    AgopSummary {
+        trace,
+        effective_rank: trace * trace / m.norm_squared(),
+        top_eigenvalues: eigenvalues.iter().take(TOP_EIGENVALUES).copied().collect(),
+    }
+}
