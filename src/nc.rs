@@ -5,7 +5,7 @@
 //! and `Sigma_T = (1/N) sum_i (h_i - mu_G)(..)^T`. Only traces and K-dimensional projections
 //! are needed, so no p x p matrix is ever formed.
 
-use nalgebra::SVD;
+use nalgebra::SymmetricEigen;
 use serde::{Deserialize, Serialize};
 
 use crate::linalg::Mat;
@@ -105,16 +105,20 @@ pub fn measure(features: &Mat, labels: &[usize], classes: usize, predicted: &[us
         .sum::<f64>()
         / n;
 
-    // Sigma_B = (1/K) C^T C with C = U S V^T, so Sigma_B^+ = K V S^-2 V^T on the kept directions
-    // and tr(Sigma_W Sigma_B^+) / K = sum_k ||H_w v_k||^2 / (N s_k^2).
-    let svd = SVD::new(centred_means.clone(), false, true);
-    let v_t = svd.v_t.expect("SVD computed with V");
-    let largest = svd.singular_values.max();
+    // Sigma_B = (1/K) C^T C for the centred means C (K x p). With C C^T = U diag(lambda) U^T,
+    // the directions v_k = C^T u_k / sqrt(lambda_k) span Sigma_B's range and
+    // tr(Sigma_W Sigma_B^+) / K = sum_k ||H_w v_k||^2 / (N lambda_k) = sum_k ||H_w C^T u_k||^2 / (N lambda_k^2).
+    // The K x K eigenproblem is cheap and reliable (nalgebra's SVD can return inaccurate
+    // factors for such wide matrices).
+    let gram = &centred_means * centred_means.transpose();
+    let eigen = SymmetricEigen::new(gram);
+    let largest = eigen.eigenvalues.max();
+    let projected = &within * centred_means.transpose(); // N x K
     let mut nc1_papyan = 0.0;
-    for (index, &s) in svd.singular_values.iter().enumerate() {
-        if s * s > PINV_RELATIVE_TOLERANCE * largest * largest && s > 0.0 {
-            let direction = v_t.row(index).transpose();
-            nc1_papyan += (&within * direction).norm_squared() / (n * s * s);
+    for (index, &lambda) in eigen.eigenvalues.iter().enumerate() {
+        if lambda > PINV_RELATIVE_TOLERANCE * largest && lambda > 0.0 {
+            let along = &projected * eigen.eigenvectors.column(index);
+            nc1_papyan += along.norm_squared() / (n * lambda * lambda);
         }
     }
 
