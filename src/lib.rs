@@ -20,6 +20,7 @@
 //! - [`nc`]: neural-collapse metrics.
 //! - [`rfm`]: Deep RFM, one layer at a time.
 //! - [`report`]: the plain-data results (the JSON contract).
+//! - [`plot`]: charts, drawn with plotters on any backend (canvas in the page, SVG in tests).
 //!
 //! The science modules know nothing of the web or of plotting; `web` (wasm only) and the
 //! command-line tool translate, they do not compute.
@@ -31,6 +32,7 @@ pub mod features;
 pub mod kernel;
 pub mod linalg;
 pub mod nc;
+pub mod plot;
 pub mod report;
 pub mod rfm;
 pub mod rng;

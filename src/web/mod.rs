@@ -1,6 +1,8 @@
 //! The wasm face of the lab (compiled for wasm32 only). Thin: it translates JSON and bytes to the
 //! core's types and back; every check and every number comes from the core.
 
+pub mod draw;
+
 use wasm_bindgen::prelude::*;
 
 use crate::data::mnist::Mnist;

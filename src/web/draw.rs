@@ -1,0 +1,1 @@
+//! Main-thread draw calls: the page's charts on its canvases.
