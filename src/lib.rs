@@ -19,6 +19,8 @@
 //! - [`features`]: random feature maps (ReLU, cos, identity).
 //! - [`nc`]: neural-collapse metrics.
 //! - [`rfm`]: Deep RFM, one layer at a time.
+//! - [`views`]: compact pictures of features (Gram matrix, PCA) for display.
+//! - [`hash`]: configs as URL hashes, so that a link reproduces a run.
 //! - [`report`]: the plain-data results (the JSON contract).
 //! - [`plot`]: charts, drawn with plotters on any backend (canvas in the page, SVG in tests).
 //!
@@ -29,6 +31,7 @@ pub mod agop;
 pub mod data;
 pub mod error;
 pub mod features;
+pub mod hash;
 pub mod kernel;
 pub mod linalg;
 pub mod nc;
@@ -36,6 +39,7 @@ pub mod plot;
 pub mod report;
 pub mod rfm;
 pub mod rng;
+pub mod views;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

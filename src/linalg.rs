@@ -60,20 +60,24 @@ pub struct PsdSqrt {
     pub sqrt: Mat,
     /// The eigenvalues of the input, largest first (negative ones kept as they are).
     pub eigenvalues: Vec<f64>,
+    /// Unit eigenvectors as columns, in the order of `eigenvalues`.
+    pub eigenvectors: Mat,
 }
 
 /// Square root of a symmetric PSD matrix by eigendecomposition; negative eigenvalues (rounding)
 /// are clipped to zero. Precondition: `m` is square and symmetric.
 pub fn psd_sqrt(m: &Mat) -> PsdSqrt {
     let eigen = SymmetricEigen::new(m.clone());
-    let mut scaled = eigen.eigenvectors.clone();
-    for (mut column, lambda) in scaled.column_iter_mut().zip(eigen.eigenvalues.iter()) {
+    let mut order: Vec<usize> = (0..eigen.eigenvalues.len()).collect();
+    order.sort_by(|&a, &b| eigen.eigenvalues[b].total_cmp(&eigen.eigenvalues[a]));
+    let eigenvalues: Vec<f64> = order.iter().map(|&i| eigen.eigenvalues[i]).collect();
+    let eigenvectors = eigen.eigenvectors.select_columns(&order);
+    let mut scaled = eigenvectors.clone();
+    for (mut column, lambda) in scaled.column_iter_mut().zip(&eigenvalues) {
         column *= lambda.max(0.0).sqrt();
     }
-    let sqrt = &scaled * eigen.eigenvectors.transpose();
-    let mut eigenvalues: Vec<f64> = eigen.eigenvalues.iter().copied().collect();
-    eigenvalues.sort_by(|a, b| b.total_cmp(a));
-    PsdSqrt { sqrt, eigenvalues }
+    let sqrt = &scaled * eigenvectors.transpose();
+    PsdSqrt { sqrt, eigenvalues, eigenvectors }
 }
 
 /// True when every entry is finite.

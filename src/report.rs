@@ -19,6 +19,8 @@ pub struct DatasetSummary {
     pub classes: usize,
     /// A display name for every class.
     pub class_names: Vec<String>,
+    /// `[height, width]` when the features are the pixels of an image.
+    pub image_shape: Option<[usize; 2]>,
 }
 
 /// The metrics of the three measured stages of a Deep RFM layer.
@@ -88,5 +90,6 @@ pub struct RfmResult {
     pub config: RfmConfig,
     pub dataset: DatasetSummary,
     pub layers: Vec<LayerReport>,
+    /// Seconds spent computing the layers.
     pub seconds_total: f64,
 }

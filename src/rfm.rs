@@ -13,7 +13,7 @@ use crate::data::{DataConfig, Split};
 use crate::error::{Error, Result};
 use crate::features::{FeatureKind, RandomFeatures};
 use crate::kernel::{accuracy, argmax_rows, signed_one_hot, Kernel, KernelKind};
-use crate::linalg::{all_finite, normalize_rows, psd_sqrt, solve_spd, Mat};
+use crate::linalg::{all_finite, normalize_rows, psd_sqrt, solve_spd, Mat, PsdSqrt};
 use crate::nc::{measure, Metrics};
 use crate::report::{AgopSummary, DatasetSummary, LayerReport, RfmResult, RfmStages, StageSeconds};
 use crate::rng::{Purpose, Stream};
@@ -91,6 +91,70 @@ impl RfmConfig {
     }
 }
 
+/// The steps of a layer, in the order they run (the keys of its timings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Kernel,
+    Solve,
+    Agop,
+    Sqrt,
+    Features,
+    Metrics,
+}
+
+impl Step {
+    /// The step's name, as in the timings of a layer report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Kernel => "kernel",
+            Step::Solve => "solve",
+            Step::Agop => "agop",
+            Step::Sqrt => "sqrt",
+            Step::Features => "features",
+            Step::Metrics => "metrics",
+        }
+    }
+}
+
+/// The three measured stages of a layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The layer's input, rows normalised.
+    X,
+    /// After the AGOP projection.
+    MX,
+    /// After the random feature map.
+    PhiMX,
+}
+
+impl Stage {
+    /// Every stage, in order.
+    pub const ALL: [Stage; 3] = [Stage::X, Stage::MX, Stage::PhiMX];
+
+    /// The stage's name, as in the Result JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::X => "X",
+            Stage::MX => "MX",
+            Stage::PhiMX => "PhiMX",
+        }
+    }
+}
+
+/// Watches a layer being computed: for progress lines and pictures. Every method does nothing
+/// by default.
+pub trait LayerObserver {
+    /// `step` of `layer` is about to run.
+    fn step_started(&mut self, _layer: usize, _step: Step) {}
+    /// The training features of `stage` at `layer` (rows = samples, in the order of the labels).
+    fn stage_features(&mut self, _layer: usize, _stage: Stage, _features: &Mat) {}
+    /// The normalised AGOP `M` of `layer` and its square root with the spectrum.
+    fn agop_computed(&mut self, _layer: usize, _m: &Mat, _root: &PsdSqrt) {}
+}
+
+/// The observer that watches nothing.
+impl LayerObserver for () {}
+
 /// A Deep RFM run in progress: call [`DeepRfm::step`] once per layer.
 pub struct DeepRfm {
     config: RfmConfig,
@@ -104,7 +168,6 @@ pub struct DeepRfm {
     targets: Mat,
     feature_rng: Stream,
     layers: Vec<LayerReport>,
-    started: Instant,
 }
 
 impl DeepRfm {
@@ -120,6 +183,7 @@ impl DeepRfm {
             dim: split.train.features.ncols(),
             classes,
             class_names: split.train.class_names.clone(),
+            image_shape: split.train.image_shape.map(|(rows, cols)| [rows, cols]),
         };
         Ok(DeepRfm {
             feature_rng: Stream::new(config.seed as u64, Purpose::Features),
@@ -131,7 +195,6 @@ impl DeepRfm {
             config,
             dataset,
             layers: Vec::new(),
-            started: Instant::now(),
         })
     }
 
@@ -154,8 +217,23 @@ impl DeepRfm {
         &self.layers
     }
 
+    /// Class of every training sample, in the order the observer sees the features.
+    pub fn labels(&self) -> &[usize] {
+        &self.labels
+    }
+
+    /// What the run's data is.
+    pub fn dataset(&self) -> &DatasetSummary {
+        &self.dataset
+    }
+
     /// Computes the next layer and returns its report. Precondition: `!is_done()`.
     pub fn step(&mut self) -> Result<&LayerReport> {
+        self.step_observed(&mut ())
+    }
+
+    /// [`DeepRfm::step`], telling `observer` what happens. Precondition: `!is_done()`.
+    pub fn step_observed(&mut self, observer: &mut dyn LayerObserver) -> Result<&LayerReport> {
         let layer = self.layers.len() + 1;
         let dim_in = self.train.ncols();
         let classes = self.dataset.classes;
@@ -167,12 +245,14 @@ impl DeepRfm {
             clock = Instant::now();
         };
 
+        observer.step_started(layer, Step::Kernel);
         normalize_rows(&mut self.train);
         normalize_rows(&mut self.test);
         let train_kernel = kernel.matrix(&self.train, &self.train, true);
         let test_kernel = (!self.test.is_empty()).then(|| kernel.matrix(&self.test, &self.train, false).values);
         lap(&mut seconds.kernel);
 
+        observer.step_started(layer, Step::Solve);
         let alpha = solve_spd(&train_kernel.values, self.config.ridge, &self.targets)
             .ok_or(Error::NotPositiveDefinite { layer, ridge: self.config.ridge })?;
         let predicted = argmax_rows(&(&train_kernel.values * &alpha));
@@ -180,6 +260,7 @@ impl DeepRfm {
         let test_acc = test_kernel.map(|k| accuracy(&argmax_rows(&(k * &alpha)), &self.test_labels));
         lap(&mut seconds.solve);
 
+        observer.step_started(layer, Step::Agop);
         let gradient_outer = agop(&kernel, &self.train, &train_kernel, &alpha);
         drop(train_kernel);
         let normalised = normalise_by_max(&gradient_outer);
@@ -188,29 +269,36 @@ impl DeepRfm {
         ensure_finite(&normalised, layer, "AGOP")?;
         lap(&mut seconds.agop);
 
+        observer.step_started(layer, Step::Sqrt);
         let root = psd_sqrt(&normalised);
         let projected = &self.train * &root.sqrt;
         let projected_test = &self.test * &root.sqrt;
         ensure_finite(&projected, layer, "MX")?;
         lap(&mut seconds.sqrt);
 
+        observer.step_started(layer, Step::Features);
         let map = RandomFeatures::draw(self.config.feature, dim_in, self.config.width, self.config.sigma, &mut self.feature_rng);
         let mapped = map.apply(&projected);
         let mapped_test = map.apply(&projected_test);
         ensure_finite(&mapped, layer, "PhiMX")?;
         lap(&mut seconds.features);
 
-        let metrics = |features: &Mat, stage: &str| -> Result<Metrics> {
+        observer.step_started(layer, Step::Metrics);
+        let metrics = |features: &Mat, stage: Stage| -> Result<Metrics> {
             let m = measure(features, &self.labels, classes, &predicted);
-            m.is_finite().then_some(m).ok_or_else(|| Error::NonFinite { layer, stage: stage.into() })
+            m.is_finite().then_some(m).ok_or_else(|| Error::NonFinite { layer, stage: stage.name().into() })
         };
         let stages = RfmStages {
-            x: metrics(&self.train, "X")?,
-            mx: metrics(&projected, "MX")?,
-            phi_mx: metrics(&mapped, "PhiMX")?,
+            x: metrics(&self.train, Stage::X)?,
+            mx: metrics(&projected, Stage::MX)?,
+            phi_mx: metrics(&mapped, Stage::PhiMX)?,
         };
         lap(&mut seconds.metrics);
 
+        for (stage, features) in Stage::ALL.into_iter().zip([&self.train, &projected, &mapped]) {
+            observer.stage_features(layer, stage, features);
+        }
+        observer.agop_computed(layer, &normalised, &root);
         let agop_summary = summarise_agop(&normalised, &root.eigenvalues);
         self.train = mapped;
         self.test = mapped_test;
@@ -218,11 +306,30 @@ impl DeepRfm {
         Ok(self.layers.last().expect("just pushed"))
     }
 
+    /// Seconds spent computing the layers so far (waiting between steps not counted).
+    fn seconds_total(&self) -> f64 {
+        self.layers.iter().map(|l| {
+            let s = &l.seconds;
+            s.kernel + s.solve + s.agop + s.sqrt + s.features + s.metrics
+        }).sum()
+    }
+
+    /// The result of the layers computed so far (a copy; the run can go on).
+    pub fn result(&self) -> RfmResult {
+        RfmResult {
+            kind: "rfm".into(),
+            seconds_total: self.seconds_total(),
+            config: self.config.clone(),
+            dataset: self.dataset.clone(),
+            layers: self.layers.clone(),
+        }
+    }
+
     /// The result of the layers computed so far.
     pub fn into_result(self) -> RfmResult {
         RfmResult {
             kind: "rfm".into(),
-            seconds_total: self.started.elapsed().as_secs_f64(),
+            seconds_total: self.seconds_total(),
             config: self.config,
             dataset: self.dataset,
             layers: self.layers,

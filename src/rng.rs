@@ -21,6 +21,8 @@ pub enum Purpose {
     Init = 3,
     /// Mini-batch order during training.
     Shuffle = 4,
+    /// Starting directions of iterative methods behind pictures (PCA).
+    Views = 5,
 }
 
 /// A seeded random stream.

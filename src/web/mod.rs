@@ -2,12 +2,12 @@
 //! core's types and back; every check and every number comes from the core.
 
 pub mod draw;
+pub mod experiment;
 
 use wasm_bindgen::prelude::*;
 
-use crate::data::mnist::Mnist;
-use crate::data::{self, DatasetSource};
-use crate::rfm::{DeepRfm, RfmConfig};
+use crate::hash;
+use crate::rfm::RfmConfig;
 
 /// The crate version, for the page's footer and for bug reports.
 #[wasm_bindgen]
@@ -29,23 +29,35 @@ pub fn validate_rfm_config(json: &str) -> Result<String, JsError> {
     Ok(serde_json::to_string(&config).expect("config serialises"))
 }
 
-/// Runs a whole Deep RFM experiment and returns its Result JSON. `mnist` holds the bytes of
-/// `data/mnist.bin` (may be empty when the config does not use MNIST); `csv_text` the user's
-/// CSV (empty otherwise).
-#[wasm_bindgen(js_name = runRfm)]
-pub fn run_rfm(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<String, JsError> {
-    let config = parse_config(config_json)?;
-    let digits = match config.data.dataset {
-        DatasetSource::Mnist => Some(Mnist::decode(mnist)?),
-        _ => None,
-    };
-    let csv = matches!(config.data.dataset, DatasetSource::Csv(_)).then_some(csv_text);
-    let split = data::load(&config.data, config.seed as u64, digits.as_ref(), csv)?;
-    let result = DeepRfm::run(config, split)?;
-    Ok(serde_json::to_string(&result).expect("result serialises"))
+/// The URL hash (without `#`) of a config given as JSON (validated first).
+#[wasm_bindgen(js_name = configToHash)]
+pub fn config_to_hash(json: &str) -> Result<String, JsError> {
+    Ok(hash::to_hash(&parse_config(json)?))
 }
 
-fn parse_config(json: &str) -> Result<RfmConfig, JsError> {
+/// Reads a URL hash: `{ config, messages }` with the config as JSON text and one message per
+/// value that could not be used. `other_keys` are presentation flags to pass over silently.
+#[wasm_bindgen(js_name = configFromHash)]
+pub fn config_from_hash(text: &str, other_keys: Vec<String>) -> js_sys::Object {
+    let other: Vec<&str> = other_keys.iter().map(String::as_str).collect();
+    let (config, messages) = hash::from_hash(text, &other);
+    let out = js_sys::Object::new();
+    let config_json = serde_json::to_string(&config).expect("config serialises");
+    js_sys::Reflect::set(&out, &"config".into(), &config_json.into()).expect("plain object");
+    let list: js_sys::Array = messages.into_iter().map(JsValue::from).collect();
+    js_sys::Reflect::set(&out, &"messages".into(), &list).expect("plain object");
+    out
+}
+
+/// A fresh random seed from the browser's entropy, for the "new seed" button.
+#[wasm_bindgen(js_name = freshSeed)]
+pub fn fresh_seed() -> Result<u32, JsError> {
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes).map_err(|e| JsError::new(&format!("no random source: {e}")))?;
+    Ok(u32::from_le_bytes(bytes))
+}
+
+pub(crate) fn parse_config(json: &str) -> Result<RfmConfig, JsError> {
     let config: RfmConfig = serde_json::from_str(json).map_err(|e| JsError::new(&format!("invalid config: {e}")))?;
     config.validate()?;
     Ok(config)

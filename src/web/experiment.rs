@@ -1,0 +1,139 @@
+//! The worker-side experiment handle: a Deep RFM run computed one layer per call, with the
+//! pictures of every stage prepared for the page.
+
+use js_sys::{Array, Float32Array, Function, Object, Reflect, Uint32Array};
+use wasm_bindgen::prelude::*;
+
+use crate::data::mnist::Mnist;
+use crate::data::{self, DatasetSource};
+use crate::linalg::{Mat, PsdSqrt};
+use crate::rfm::{DeepRfm, LayerObserver, Stage, Step};
+use crate::views::{gram_picture, pca_2d};
+
+use super::parse_config;
+
+/// Samples shown per class in a Gram picture: about 200 in all, at least 2 per class.
+const GRAM_SAMPLES: usize = 200;
+/// AGOP eigenvectors drawn as images.
+const AGOP_IMAGES: usize = 5;
+
+/// A Deep RFM run, stepped from JavaScript.
+#[wasm_bindgen]
+pub struct Experiment {
+    rfm: DeepRfm,
+    views: Object,
+}
+
+#[wasm_bindgen]
+impl Experiment {
+    /// Validates `config_json`, loads the data (`mnist` holds `data/mnist.bin` when the config
+    /// uses MNIST, `csv_text` the user's file when it uses a CSV) and prepares the run.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<Experiment, JsError> {
+        let config = parse_config(config_json)?;
+        let digits = match config.data.dataset {
+            DatasetSource::Mnist => Some(Mnist::decode(mnist)?),
+            _ => None,
+        };
+        let csv = matches!(config.data.dataset, DatasetSource::Csv(_)).then_some(csv_text);
+        let split = data::load(&config.data, config.seed as u64, digits.as_ref(), csv)?;
+        Ok(Experiment { rfm: DeepRfm::new(config, split)?, views: Object::new() })
+    }
+
+    /// True when every layer has been computed.
+    pub fn done(&self) -> bool {
+        self.rfm.is_done()
+    }
+
+    /// Computes the next layer and returns its report as JSON. Calls `progress(layer, step)`
+    /// before each step (`step` as in the report's timings). Afterwards [`Experiment::views`]
+    /// holds the layer's pictures.
+    pub fn step(&mut self, progress: &Function) -> Result<String, JsError> {
+        if self.rfm.is_done() {
+            return Err(JsError::new("every layer has been computed"));
+        }
+        let labels = self.rfm.labels().to_vec();
+        let dataset = self.rfm.dataset().clone();
+        let mut pictures = Pictures {
+            progress,
+            labels: &labels,
+            classes: dataset.classes,
+            image_shape: dataset.image_shape,
+            views: Object::new(),
+        };
+        let report = self.rfm.step_observed(&mut pictures)?;
+        let json = serde_json::to_string(report).expect("report serialises");
+        self.views = pictures.views;
+        Ok(json)
+    }
+
+    /// The pictures of the last computed layer: `{ X | MX | PhiMX: { gram: { size, values,
+    /// classStarts }, pca: Float32Array of x, y pairs }, labels, agop: { diagonal, eigenvectors,
+    /// count, shape } | undefined }` (typed arrays, ready to transfer to the page).
+    pub fn views(&self) -> Object {
+        self.views.clone()
+    }
+
+    /// The Result JSON of the layers computed so far.
+    pub fn result(&self) -> String {
+        serde_json::to_string(&self.rfm.result()).expect("result serialises")
+    }
+}
+
+/// Collects the pictures of one layer while it is computed, and reports progress.
+struct Pictures<'a> {
+    progress: &'a Function,
+    labels: &'a [usize],
+    classes: usize,
+    image_shape: Option<[usize; 2]>,
+    views: Object,
+}
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    Reflect::set(target, &JsValue::from_str(key), value).expect("setting a property of a plain object");
+}
+
+fn floats(values: impl Iterator<Item = f64>) -> Float32Array {
+    let values: Vec<f32> = values.map(|v| v as f32).collect();
+    Float32Array::from(values.as_slice())
+}
+
+impl LayerObserver for Pictures<'_> {
+    fn step_started(&mut self, layer: usize, step: Step) {
+        // A progress callback that throws must not stop the computation.
+        let _ = self.progress.call2(&JsValue::NULL, &JsValue::from(layer as u32), &JsValue::from_str(step.name()));
+    }
+
+    fn stage_features(&mut self, _layer: usize, stage: Stage, features: &Mat) {
+        let per_class = (GRAM_SAMPLES / self.classes).max(2);
+        let gram = gram_picture(features, self.labels, self.classes, per_class);
+        let gram_object = Object::new();
+        set(&gram_object, "size", &JsValue::from(gram.size as u32));
+        set(&gram_object, "values", &Float32Array::from(gram.values.as_slice()));
+        let starts: Vec<u32> = gram.class_starts.iter().map(|&s| s as u32).collect();
+        set(&gram_object, "classStarts", &Uint32Array::from(starts.as_slice()));
+        let stage_object = Object::new();
+        set(&stage_object, "gram", &gram_object);
+        set(&stage_object, "pca", &floats(pca_2d(features).into_iter().flatten()));
+        set(&self.views, stage.name(), &stage_object);
+        if stage == Stage::X {
+            let labels: Vec<u32> = self.labels.iter().map(|&l| l as u32).collect();
+            set(&self.views, "labels", &Uint32Array::from(labels.as_slice()));
+        }
+    }
+
+    fn agop_computed(&mut self, _layer: usize, m: &Mat, root: &PsdSqrt) {
+        // In pixel space (layer 1 of image data) the AGOP itself is a picture.
+        let Some([rows, cols]) = self.image_shape.filter(|[r, c]| r * c == m.nrows()) else {
+            return;
+        };
+        let count = AGOP_IMAGES.min(root.eigenvectors.ncols());
+        let agop = Object::new();
+        set(&agop, "diagonal", &floats(m.diagonal().iter().copied()));
+        set(&agop, "eigenvectors", &floats((0..count).flat_map(|k| root.eigenvectors.column(k).iter().copied().collect::<Vec<_>>())));
+        set(&agop, "count", &JsValue::from(count as u32));
+        let shape = Array::of2(&JsValue::from(rows as u32), &JsValue::from(cols as u32));
+        set(&agop, "shape", &shape);
+        set(&self.views, "agop", &agop);
+    }
+}

@@ -1,0 +1,69 @@
+//! Configs as URL hashes: a link reproduces a run; a bad value is reported and falls back.
+
+use agop_collapse::data::{DataConfig, DatasetSource};
+use agop_collapse::features::FeatureKind;
+use agop_collapse::hash::{from_hash, to_hash};
+use agop_collapse::kernel::KernelKind;
+use agop_collapse::rfm::RfmConfig;
+
+fn non_default() -> RfmConfig {
+    RfmConfig {
+        data: DataConfig { n_train: 300, n_test: 0, digits: vec![1, 7, 9], pool: 2, standardize: false, ..DataConfig::default() },
+        depth: 5,
+        kernel: KernelKind::Gaussian,
+        bandwidth: 0.75,
+        ridge: 1e-8,
+        feature: FeatureKind::Cos,
+        width: 512,
+        sigma: 0.2,
+        seed: 4_000_000_000,
+    }
+}
+
+#[test]
+fn a_hash_round_trips_every_setting() {
+    let mnist = non_default();
+    let synthetic = RfmConfig {
+        data: DataConfig { dataset: DatasetSource::Synthetic, classes: 3, dim: 40, rank: 5, separation: 2.5, noise: 0.3, ..DataConfig::default() },
+        ..RfmConfig::default()
+    };
+    for config in [RfmConfig::default(), mnist, synthetic] {
+        let hash = to_hash(&config);
+        let (back, messages) = from_hash(&format!("#{hash}"), &[]);
+        assert!(messages.is_empty(), "{hash}: {messages:?}");
+        // Settings that do not apply (e.g. sigma without the cos map) keep their defaults.
+        assert_eq!(to_hash(&back), hash);
+        if config.feature == FeatureKind::Cos {
+            assert_eq!(back, config);
+        }
+    }
+    assert!(to_hash(&RfmConfig::default()).starts_with("dataset=mnist&n=1000&test=500&digits=0,1,2,3,4,5,6,7,8,9"));
+    assert!(to_hash(&RfmConfig::default()).ends_with("&seed=0"));
+}
+
+#[test]
+fn a_bad_value_is_reported_and_that_setting_keeps_its_default() {
+    let (config, messages) = from_hash("#depth=0&kernel=cubic&bandwidth=-2&ridge=1e-2&n=abc&digits=1,1&seed=-1", &[]);
+    assert_eq!(config.ridge, 1e-2, "good values are kept");
+    let defaults = RfmConfig::default();
+    assert_eq!((config.depth, config.kernel, config.bandwidth, config.data.n_train), (defaults.depth, defaults.kernel, defaults.bandwidth, defaults.data.n_train));
+    assert_eq!((config.data.digits.clone(), config.seed), (defaults.data.digits.clone(), defaults.seed));
+    assert_eq!(messages.len(), 6, "{messages:?}");
+    for needle in ["depth", "cubic", "bandwidth", "'abc'", "digits", "seed"] {
+        assert!(messages.iter().any(|m| m.contains(needle)), "no message names {needle}: {messages:?}");
+    }
+}
+
+#[test]
+fn joint_checks_see_both_settings_and_unknown_keys_are_reported() {
+    let (config, messages) = from_hash("dataset=synthetic&rank=30&dim=40", &[]);
+    assert!(messages.is_empty(), "{messages:?}");
+    assert_eq!((config.data.dim, config.data.rank), (40, 30));
+
+    let (_, messages) = from_hash("depth=3&colour=red&embed=1", &["embed"]);
+    assert_eq!(messages, vec!["unknown setting 'colour' in the link was ignored".to_string()]);
+
+    let (config, messages) = from_hash("dataset=csv:data.csv", &[]);
+    assert_eq!(config.data.dataset, DatasetSource::Mnist);
+    assert!(messages[0].contains("CSV"), "{messages:?}");
+}
