@@ -1,21 +1,56 @@
-// Runs Deep RFM off the main thread, in its own wasm instance.
-import init, { runRfm, validateRfmConfig } from './pkg/agop_collapse.js';
+// Computes Deep RFM off the main thread, in its own wasm instance, one layer per request.
+//   in:  { type: 'start', config, csv }  config as JSON text; csv the user's file text, if any
+//        { type: 'next' }                compute the next layer
+//   out: { type: 'started', result }     result: the Result JSON text so far (no layers)
+//        { type: 'progress', layer, step }
+//        { type: 'layer', report, views, result, done }
+//        { type: 'error', message }
+import init, { Experiment } from './pkg/agop_collapse.js';
 
 const ready = init();
+let experiment = null;
 let mnist = null;
 
-self.onmessage = async ({ data }) => {
-  try {
-    await ready;
-    const config = JSON.parse(validateRfmConfig(JSON.stringify(data.config ?? {})));
-    if (config.data.dataset === 'mnist' && mnist === null) {
-      const response = await fetch(new URL('./data/mnist.bin', import.meta.url));
-      if (!response.ok) throw new Error(`cannot load the MNIST data (${response.status})`);
-      mnist = new Uint8Array(await response.arrayBuffer());
-    }
-    const result = runRfm(JSON.stringify(config), mnist ?? new Uint8Array(), data.csv ?? '');
-    self.postMessage({ type: 'done', result: JSON.parse(result) });
-  } catch (error) {
-    self.postMessage({ type: 'error', message: String(error?.message ?? error) });
+async function loadMnist() {
+  if (mnist === null) {
+    const response = await fetch(new URL('./data/mnist.bin', import.meta.url));
+    if (!response.ok) throw new Error(`the MNIST data could not be loaded (HTTP ${response.status})`);
+    mnist = new Uint8Array(await response.arrayBuffer());
   }
+  return mnist;
+}
+
+/** The typed arrays inside the views, so that they move to the page instead of being copied. */
+function transferables(views) {
+  const buffers = [];
+  for (const stage of ['X', 'MX', 'PhiMX']) {
+    if (views[stage]) buffers.push(views[stage].gram.values.buffer, views[stage].pca.buffer);
+  }
+  if (views.agop) buffers.push(views.agop.diagonal.buffer, views.agop.eigenvectors.buffer);
+  return buffers;
+}
+
+async function handle(message) {
+  await ready;
+  if (message.type === 'start') {
+    const config = JSON.parse(message.config);
+    const bytes = config.data.dataset === 'mnist' ? await loadMnist() : new Uint8Array();
+    experiment?.free();
+    experiment = null;
+    experiment = new Experiment(message.config, bytes, message.csv ?? '');
+    postMessage({ type: 'started', result: experiment.result() });
+  } else if (message.type === 'next') {
+    if (experiment === null) throw new Error('no experiment has been started');
+    const report = experiment.step((layer, step) => postMessage({ type: 'progress', layer, step }));
+    const views = experiment.views();
+    postMessage(
+      { type: 'layer', report: JSON.parse(report), views, result: experiment.result(), done: experiment.done() },
+      transferables(views),
+    );
+  }
+}
+
+// Requests are handled one after another: the page sends the next only after the last answer.
+self.onmessage = ({ data }) => {
+  handle(data).catch((error) => postMessage({ type: 'error', message: String(error?.message ?? error) }));
 };

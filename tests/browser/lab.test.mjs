@@ -1,0 +1,152 @@
+// End-to-end tests of the page in headless Chromium: runs, stepping, cancelling, links, errors.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openPage, startLab } from './harness.mjs';
+
+let lab;
+before(async () => {
+  lab = await startLab();
+});
+after(async () => {
+  await lab?.close();
+});
+
+const SMALL = { data: { n_train: 200, n_test: 100 }, depth: 3 };
+const CHARTS = ['chart-nc1', 'chart-nc2', 'chart-gram', 'chart-pca', 'chart-agop', 'chart-accuracy', 'chart-time'];
+
+/** Share of a canvas's pixels that are neither transparent nor white. */
+function inkedShare(page, id) {
+  return page.evaluate((canvasId) => {
+    const canvas = document.getElementById(canvasId);
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let inked = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] > 0 && (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235)) inked += 1;
+    }
+    return inked / (data.length / 4);
+  }, id);
+}
+
+function withoutTimings(result) {
+  return JSON.stringify(result, (key, value) => (key === 'seconds' || key === 'seconds_total' ? undefined : value));
+}
+
+test('the default run completes, draws every chart and fills the table', async () => {
+  const { page, problems, requests, close } = await openPage(lab);
+  const longTasks = await page.evaluateHandle(() => {
+    const seen = [];
+    new PerformanceObserver((list) => seen.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+    return seen;
+  });
+  const result = await page.evaluate(() => window.lab.run());
+  assert.equal(await page.evaluate(() => window.lab.state), 'done');
+
+  assert.equal(result.kind, 'rfm');
+  assert.equal(result.config.depth, 8);
+  assert.deepEqual([result.dataset.name, result.dataset.n_train, result.dataset.n_test, result.dataset.dim, result.dataset.classes], ['mnist', 1000, 500, 784, 10]);
+  assert.equal(result.layers.length, 8);
+  for (const layer of result.layers) {
+    for (const stage of ['X', 'MX', 'PhiMX']) {
+      for (const metric of ['nc1', 'nc1_trace', 'nc1_papyan', 'nc1_wt', 'nc2', 'nc2_orth', 'nc2_equinorm', 'nc2_equiangle', 'ncc_agreement']) {
+        assert.equal(typeof layer.stages[stage][metric], 'number', `${stage} ${metric}`);
+      }
+    }
+    assert.ok(layer.stages.MX.nc1 < layer.stages.X.nc1, `layer ${layer.layer}: MX below X`);
+    for (const key of ['kernel', 'solve', 'agop', 'sqrt', 'features', 'metrics']) assert.equal(typeof layer.seconds[key], 'number');
+  }
+  const nc1 = result.layers.map((l) => l.stages.X.nc1);
+  assert.ok(nc1[0] / nc1[7] > 30, `NC1(X) falls: ${nc1}`);
+  assert.deepEqual(await page.evaluate(() => window.lab.result.layers.length), 8);
+
+  for (const id of CHARTS) {
+    const share = await inkedShare(page, id);
+    assert.ok(share > 0.01, `${id} has drawn content (${share})`);
+  }
+  const rows = await page.locator('#metrics-table tbody tr').count();
+  assert.equal(rows, 8 * 3);
+  assert.match(await page.locator('#status').textContent(), /^Done/);
+
+  const longest = Math.max(0, ...(await longTasks.jsonValue()));
+  assert.ok(longest < 200, `the main thread was blocked for ${longest} ms`);
+  const foreign = requests.filter((url) => !url.startsWith(lab.origin));
+  assert.deepEqual(foreign, [], 'no request leaves the origin');
+  assert.deepEqual(problems, [], 'no console errors');
+  await close();
+});
+
+test('Step advances exactly one layer, and Run goes on from there', async () => {
+  const { page, problems, close } = await openPage(lab, `/#dataset=mnist&n=200&test=100&depth=3`);
+  await page.click('#step');
+  await page.waitForFunction(() => window.lab.state === 'idle' && window.lab.result?.layers.length === 1);
+  assert.equal(await page.locator('#metrics-table tbody tr').count(), 3);
+  await page.click('#step');
+  await page.waitForFunction(() => window.lab.state === 'idle' && window.lab.result?.layers.length === 2);
+  await page.click('#run');
+  await page.waitForFunction(() => window.lab.state === 'done');
+  assert.equal(await page.evaluate(() => window.lab.result.layers.length), 3);
+  // Stepping through gives the same numbers as one run.
+  const stepped = await page.evaluate(() => window.lab.result);
+  const straight = await page.evaluate((config) => window.lab.run(config), SMALL);
+  assert.equal(withoutTimings(stepped), withoutTimings(straight));
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('Cancel stops a long run within a second, and the page runs again', async () => {
+  const { page, problems, close } = await openPage(lab);
+  await page.evaluate(() => {
+    window.longRun = window.lab.run({ data: { n_train: 5000 }, depth: 20 }).catch((e) => e.message);
+  });
+  await page.waitForFunction(() => /Layer 1 of 20/.test(document.getElementById('status').textContent), null, { timeout: 60_000 });
+  const started = Date.now();
+  await page.click('#cancel');
+  await page.waitForFunction(() => window.lab.state === 'cancelled', null, { timeout: 1000 });
+  assert.ok(Date.now() - started < 1000);
+  assert.equal(await page.evaluate(() => window.longRun), 'cancelled');
+  const result = await page.evaluate((config) => window.lab.run(config), SMALL);
+  assert.equal(result.layers.length, 3);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('a link reproduces the run of its config', async () => {
+  const config = { data: { n_train: 150, n_test: 50, digits: [1, 4, 9], pool: 2 }, depth: 4, kernel: 'gaussian', bandwidth: 1.5, ridge: 0.01, feature: 'cos', width: 128, sigma: 0.2, seed: 7 };
+  const first = await openPage(lab);
+  const direct = await first.page.evaluate((c) => window.lab.run(c), config);
+  const hash = await first.page.evaluate(() => location.hash);
+  assert.match(hash, /kernel=gaussian/);
+  assert.match(hash, /seed=7/);
+  await first.close();
+
+  const second = await openPage(lab, `/${hash}`);
+  assert.equal(await second.page.inputValue('#kernel'), 'gaussian');
+  await second.page.click('#run');
+  await second.page.waitForFunction(() => window.lab.state === 'done');
+  const linked = await second.page.evaluate(() => window.lab.result);
+  assert.equal(withoutTimings(linked), withoutTimings(direct));
+  assert.deepEqual(linked.config.data.digits, [1, 4, 9]);
+  assert.deepEqual([...first.problems, ...second.problems], []);
+  await second.close();
+});
+
+test('an invalid value in the link shows a message and the page still works', async () => {
+  const { page, problems, close } = await openPage(lab, '/#depth=0&bandwidth=abc&n=200&test=50');
+  const message = await page.locator('#message').textContent();
+  assert.match(message, /depth/);
+  assert.match(message, /bandwidth/);
+  assert.equal(await page.inputValue('#depth'), '8', 'depth falls back to its default');
+  assert.equal(await page.inputValue('#n-train'), '200', 'good values are kept');
+  await page.fill('#depth', '2');
+  await page.locator('#depth').dispatchEvent('change');
+  const result = await page.evaluate(() => window.lab.run());
+  assert.equal(result.layers.length, 2);
+
+  // A bad value typed into a control is named, in Rust's words, where the user looks.
+  await page.fill('#bandwidth', '-1');
+  await page.locator('#bandwidth').dispatchEvent('change');
+  assert.match(await page.locator('#message').textContent(), /bandwidth: must be a positive number/);
+  assert.equal(await page.getAttribute('#bandwidth', 'aria-invalid'), 'true');
+  await assert.rejects(page.evaluate(() => window.lab.run()), /bandwidth/);
+  assert.deepEqual(problems, []);
+  await close();
+});
