@@ -8,7 +8,7 @@
 //! weights A (`K ./ D` for Laplace, K for Gaussian) and scale s (`1/L`, `1/L^2`).
 
 use crate::kernel::{Kernel, KernelKind, KernelMatrix};
-use crate::linalg::Mat;
+use crate::linalg::{outer_gram, product, product_transpose, transpose_product, Mat};
 
 /// Distances below this are treated as the same point: the Laplace gradient term is dropped.
 pub const MIN_DISTANCE: f64 = 1e-10;
@@ -42,21 +42,25 @@ fn radial_weights(kernel: &Kernel, train: &KernelMatrix) -> Option<(Mat, f64)> {
 pub fn agop(kernel: &Kernel, x: &Mat, train: &KernelMatrix, alpha: &Mat) -> Mat {
     let n = x.nrows() as f64;
     let Some((weights, scale)) = radial_weights(kernel, train) else {
-        let projected = x.transpose() * alpha; // d x K: the gradient of every output
-        return &projected * projected.transpose();
+        let projected = transpose_product(x, alpha); // d x K: the gradient of every output
+        return outer_gram(&projected);
     };
-    let s = &weights * alpha; // n x K
-    let weights_squared = weights.transpose() * &weights; // n x n
-    let alpha_outer = alpha * alpha.transpose();
-    let s_alpha = &s * alpha.transpose(); // (S alpha^T)_ij = sum_c S_ic alpha_jc
-    let mut middle = weights_squared.component_mul(&alpha_outer);
-    middle -= weights.component_mul(&s_alpha);
-    middle -= weights.transpose().component_mul(&s_alpha.transpose());
+    let s = product(&weights, alpha); // n x K
+    let alpha_outer = outer_gram(alpha);
+    let s_alpha = product_transpose(&s, alpha); // (S alpha^T)_ij = sum_c S_ic alpha_jc
+    // A is symmetric, so A^T A = A A^T and A^T o (alpha S^T) is the transpose of A o (S alpha^T).
+    let mut middle = outer_gram(&weights);
+    for j in 0..x.nrows() {
+        for i in 0..x.nrows() {
+            let cross = weights[(i, j)] * (s_alpha[(i, j)] + s_alpha[(j, i)]);
+            middle[(i, j)] = middle[(i, j)] * alpha_outer[(i, j)] - cross;
+        }
+    }
     for i in 0..x.nrows() {
         middle[(i, i)] += s.row(i).norm_squared();
     }
-    let inner = &middle * x; // n x d
-    (x.transpose() * inner) * (scale * scale / n)
+    let inner = product(&middle, x); // n x d
+    transpose_product(x, &inner) * (scale * scale / n)
 }
 
 /// The AGOP by the direct per-class form: for every class c the n x d matrix of gradients

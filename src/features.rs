@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::linalg::Mat;
+use crate::linalg::{product_transpose, Mat};
 use crate::rng::Stream;
 
 /// The nonlinearity of a random feature map.
@@ -73,10 +73,10 @@ impl RandomFeatures {
     pub fn apply(&self, z: &Mat) -> Mat {
         match self.kind {
             FeatureKind::Identity => z.clone(),
-            FeatureKind::Relu => (z * self.weights.transpose()).map(|v| v.max(0.0)),
+            FeatureKind::Relu => product_transpose(z, &self.weights).map(|v| v.max(0.0)),
             FeatureKind::Cos => {
                 let scale = (2.0 / self.weights.nrows() as f64).sqrt();
-                let mut out = z * self.weights.transpose();
+                let mut out = product_transpose(z, &self.weights);
                 for (mut column, phase) in out.column_iter_mut().zip(&self.phases) {
                     column.apply(|v| *v = scale * (*v + phase).cos());
                 }

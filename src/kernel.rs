@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::linalg::{pairwise_distances, Mat};
+use crate::linalg::{outer_gram, pairwise_distances, product_transpose, Mat};
 
 /// The kernel family of a kernel machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,7 +60,10 @@ impl Kernel {
     /// the same points (the diagonal distances are then exactly zero).
     pub fn matrix(&self, a: &Mat, b: &Mat, same: bool) -> KernelMatrix {
         match self.kind {
-            KernelKind::Linear => KernelMatrix { values: a * b.transpose(), distances: None },
+            KernelKind::Linear => {
+                let values = if same { outer_gram(a) } else { product_transpose(a, b) };
+                KernelMatrix { values, distances: None }
+            }
             KernelKind::Laplace => {
                 let distances = pairwise_distances(a, b, same);
                 let values = distances.map(|d| (-d / self.bandwidth).exp());

@@ -1,9 +1,86 @@
-//! The few dense kernels everything else uses. All in f64, rows are samples.
+//! The few dense kernels everything else uses, all in f64; rows are samples.
+//!
+//! Matrices are nalgebra's; the heavy kernels (products, Cholesky, symmetric eigensolver) run
+//! in faer on views of the same memory, single-threaded, so the arithmetic is the same in every
+//! build of one machine.
 
-use nalgebra::{DMatrix, DVector, SymmetricEigen};
+use faer::linalg::matmul::triangular::{self, BlockStructure};
+use faer::linalg::solvers::Solve;
+use faer::{Accum, MatMut, MatRef, Par, Side};
+use nalgebra::{DMatrix, DVector};
 
 /// A dense f64 matrix; in this crate rows are samples and columns are features.
 pub type Mat = DMatrix<f64>;
+
+fn view(m: &Mat) -> MatRef<'_, f64> {
+    MatRef::from_column_major_slice(m.as_slice(), m.nrows(), m.ncols())
+}
+
+fn view_mut(m: &mut Mat) -> MatMut<'_, f64> {
+    let (rows, cols) = m.shape();
+    MatMut::from_column_major_slice_mut(m.as_mut_slice(), rows, cols)
+}
+
+/// Clears the upper halves of the vector registers after faer's AVX kernels. Without it, the
+/// scalar SSE code that follows (libm's `exp`, for one) runs many times slower on x86 CPUs that
+/// keep the dirty upper state (measured here: a million `exp` calls 16x slower).
+fn leave_wide_simd() {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU supports AVX, checked just above.
+        unsafe { std::arch::x86_64::_mm256_zeroupper() }
+    }
+}
+
+fn multiply(rows: usize, cols: usize, lhs: MatRef<'_, f64>, rhs: MatRef<'_, f64>) -> Mat {
+    let mut out = Mat::zeros(rows, cols);
+    faer::linalg::matmul::matmul(view_mut(&mut out), Accum::Replace, lhs, rhs, 1.0, Par::Seq);
+    leave_wide_simd();
+    out
+}
+
+/// `a b`. Precondition: `a.ncols() == b.nrows()`.
+pub fn product(a: &Mat, b: &Mat) -> Mat {
+    multiply(a.nrows(), b.ncols(), view(a), view(b))
+}
+
+/// `a b^T`. Precondition: `a.ncols() == b.ncols()`.
+pub fn product_transpose(a: &Mat, b: &Mat) -> Mat {
+    multiply(a.nrows(), b.nrows(), view(a), view(b).transpose())
+}
+
+/// `a^T b`. Precondition: `a.nrows() == b.nrows()`.
+pub fn transpose_product(a: &Mat, b: &Mat) -> Mat {
+    multiply(a.ncols(), b.ncols(), view(a).transpose(), view(b))
+}
+
+/// `a a^T`, computing one triangle (half the work) and mirroring it.
+pub fn outer_gram(a: &Mat) -> Mat {
+    let n = a.nrows();
+    let mut out = Mat::zeros(n, n);
+    triangular::matmul(
+        view_mut(&mut out),
+        BlockStructure::TriangularLower,
+        Accum::Replace,
+        view(a),
+        BlockStructure::Rectangular,
+        view(a).transpose(),
+        BlockStructure::Rectangular,
+        1.0,
+        Par::Seq,
+    );
+    leave_wide_simd();
+    for j in 0..n {
+        for i in 0..j {
+            out[(i, j)] = out[(j, i)];
+        }
+    }
+    out
+}
+
+/// Relative size of the rounding error of an expanded squared distance (a few f64 epsilons
+/// per term); see [`pairwise_distances`].
+pub const ROUNDING_LEVEL: f64 = 64.0 * f64::EPSILON;
 
 /// Squared Euclidean norm of every row.
 pub fn row_norms_squared(x: &Mat) -> DVector<f64> {
@@ -22,18 +99,21 @@ pub fn normalize_rows(x: &mut Mat) {
 
 /// Euclidean distances between the rows of `a` (n x d) and of `b` (m x d), n x m.
 ///
-/// Uses the expanded form `||a||^2 + ||b||^2 - 2 a.b` (one matrix product), clamped at zero.
-/// When `same` is true, `a` and `b` are the same points and the diagonal is set to exactly
-/// zero, because the expanded form leaves rounding residues of about 1e-8 there.
-/// Precondition: `a.ncols() == b.ncols()`; `same` implies `a == b`.
+/// Uses the expanded form `||a||^2 + ||b||^2 - 2 a.b` (one matrix product). It cannot resolve
+/// squared distances below the rounding of its terms: for coincident points it leaves residues
+/// of about 1e-8 in the distance, which would pass for real distances (and give the Laplace
+/// AGOP weights of 1e8). Squared distances below [`ROUNDING_LEVEL`] times the squared norms are
+/// therefore set to exactly zero, and so is the diagonal when `same` says that `a` and `b` are
+/// the same points. Precondition: `a.ncols() == b.ncols()`; `same` implies `a == b`.
 pub fn pairwise_distances(a: &Mat, b: &Mat, same: bool) -> Mat {
     let a_norms = row_norms_squared(a);
     let b_norms = if same { a_norms.clone() } else { row_norms_squared(b) };
-    let mut dist = a * b.transpose();
+    let mut dist = if same { outer_gram(a) } else { product_transpose(a, b) };
     for j in 0..dist.ncols() {
         for i in 0..dist.nrows() {
-            let squared = a_norms[i] + b_norms[j] - 2.0 * dist[(i, j)];
-            dist[(i, j)] = squared.max(0.0).sqrt();
+            let scale = a_norms[i] + b_norms[j];
+            let squared = scale - 2.0 * dist[(i, j)];
+            dist[(i, j)] = if squared <= ROUNDING_LEVEL * scale { 0.0 } else { squared.sqrt() };
         }
     }
     if same {
@@ -49,9 +129,12 @@ pub fn solve_spd(k: &Mat, ridge: f64, rhs: &Mat) -> Option<Mat> {
     for i in 0..regularised.nrows() {
         regularised[(i, i)] += ridge;
     }
-    let cholesky = regularised.cholesky()?;
-    let solution = cholesky.solve(rhs);
-    solution.iter().all(|v| v.is_finite()).then_some(solution)
+    let cholesky = view(&regularised).llt(Side::Lower).ok();
+    leave_wide_simd();
+    let mut solution = rhs.clone();
+    cholesky?.solve_in_place(view_mut(&mut solution));
+    leave_wide_simd();
+    all_finite(&solution).then_some(solution)
 }
 
 /// The symmetric positive semi-definite square root of a symmetric matrix, with its spectrum.
@@ -65,19 +148,24 @@ pub struct PsdSqrt {
 }
 
 /// Square root of a symmetric PSD matrix by eigendecomposition; negative eigenvalues (rounding)
-/// are clipped to zero. Precondition: `m` is square and symmetric.
-pub fn psd_sqrt(m: &Mat) -> PsdSqrt {
-    let eigen = SymmetricEigen::new(m.clone());
-    let mut order: Vec<usize> = (0..eigen.eigenvalues.len()).collect();
-    order.sort_by(|&a, &b| eigen.eigenvalues[b].total_cmp(&eigen.eigenvalues[a]));
-    let eigenvalues: Vec<f64> = order.iter().map(|&i| eigen.eigenvalues[i]).collect();
-    let eigenvectors = eigen.eigenvectors.select_columns(&order);
+/// are clipped to zero. Returns `None` when the eigensolver does not converge (only with NaN
+/// or infinite entries). Precondition: `m` is square and symmetric.
+pub fn psd_sqrt(m: &Mat) -> Option<PsdSqrt> {
+    let d = m.nrows();
+    let eigen = view(m).self_adjoint_eigen(Side::Lower).ok();
+    leave_wide_simd();
+    let eigen = eigen?;
+    // faer sorts eigenvalues in increasing order: reverse for largest first.
+    let ascending = eigen.S().column_vector();
+    let vectors = eigen.U();
+    let eigenvalues: Vec<f64> = (0..d).rev().map(|i| ascending[i]).collect();
+    let eigenvectors = Mat::from_fn(d, d, |i, j| vectors[(i, d - 1 - j)]);
     let mut scaled = eigenvectors.clone();
     for (mut column, lambda) in scaled.column_iter_mut().zip(&eigenvalues) {
         column *= lambda.max(0.0).sqrt();
     }
-    let sqrt = &scaled * eigenvectors.transpose();
-    PsdSqrt { sqrt, eigenvalues, eigenvectors }
+    let sqrt = product_transpose(&scaled, &eigenvectors);
+    Some(PsdSqrt { sqrt, eigenvalues, eigenvectors })
 }
 
 /// True when every entry is finite.

@@ -13,7 +13,7 @@ use crate::data::{DataConfig, Split};
 use crate::error::{Error, Result};
 use crate::features::{FeatureKind, RandomFeatures};
 use crate::kernel::{accuracy, argmax_rows, signed_one_hot, Kernel, KernelKind};
-use crate::linalg::{all_finite, normalize_rows, psd_sqrt, solve_spd, Mat, PsdSqrt};
+use crate::linalg::{all_finite, normalize_rows, product, psd_sqrt, solve_spd, Mat, PsdSqrt};
 use crate::nc::{measure, Metrics};
 use crate::report::{AgopSummary, DatasetSummary, LayerReport, RfmResult, RfmStages, StageSeconds};
 use crate::rng::{Purpose, Stream};
@@ -255,9 +255,9 @@ impl DeepRfm {
         observer.step_started(layer, Step::Solve);
         let alpha = solve_spd(&train_kernel.values, self.config.ridge, &self.targets)
             .ok_or(Error::NotPositiveDefinite { layer, ridge: self.config.ridge })?;
-        let predicted = argmax_rows(&(&train_kernel.values * &alpha));
+        let predicted = argmax_rows(&product(&train_kernel.values, &alpha));
         let train_acc = accuracy(&predicted, &self.labels);
-        let test_acc = test_kernel.map(|k| accuracy(&argmax_rows(&(k * &alpha)), &self.test_labels));
+        let test_acc = test_kernel.map(|k| accuracy(&argmax_rows(&product(&k, &alpha)), &self.test_labels));
         lap(&mut seconds.solve);
 
         observer.step_started(layer, Step::Agop);
@@ -270,9 +270,9 @@ impl DeepRfm {
         lap(&mut seconds.agop);
 
         observer.step_started(layer, Step::Sqrt);
-        let root = psd_sqrt(&normalised);
-        let projected = &self.train * &root.sqrt;
-        let projected_test = &self.test * &root.sqrt;
+        let root = psd_sqrt(&normalised).ok_or_else(|| Error::NonFinite { layer, stage: "AGOP".into() })?;
+        let projected = product(&self.train, &root.sqrt);
+        let projected_test = product(&self.test, &root.sqrt);
         ensure_finite(&projected, layer, "MX")?;
         lap(&mut seconds.sqrt);
 

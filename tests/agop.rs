@@ -88,6 +88,7 @@ fn duplicate_points_give_a_finite_laplace_agop() {
     let alpha = gaussian(6, 2, 6);
     let kernel = Kernel { kind: KernelKind::Laplace, bandwidth: 2.0 };
     let train = kernel.matrix(&x, &x, true);
+    assert_eq!(train.distances.as_ref().unwrap()[(0, 1)], 0.0, "coincident points are at distance 0");
     let g = agop(&kernel, &x, &train, &alpha);
     assert!(g.iter().all(|v| v.is_finite()));
     assert!(relative_difference(&g, &agop_direct(&kernel, &x, &train, &alpha)) < 1e-10);

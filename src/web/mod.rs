@@ -57,8 +57,17 @@ pub fn fresh_seed() -> Result<u32, JsError> {
     Ok(u32::from_le_bytes(bytes))
 }
 
+/// A config from JSON (missing fields take the defaults), validated. A value of the wrong type
+/// is reported with the name of its field, e.g. `invalid data.n_train: invalid type: null, ...`.
 pub(crate) fn parse_config(json: &str) -> Result<RfmConfig, JsError> {
-    let config: RfmConfig = serde_json::from_str(json).map_err(|e| JsError::new(&format!("invalid config: {e}")))?;
+    let mut reader = serde_json::Deserializer::from_str(json);
+    let config: RfmConfig = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
+        let field = e.path().to_string();
+        let message = e.into_inner().to_string();
+        // serde_json appends the position in the JSON text, which means nothing to a reader.
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        JsError::new(&format!("invalid {field}: {message}"))
+    })?;
     config.validate()?;
     Ok(config)
 }

@@ -1,0 +1,141 @@
+//! Stacked bar charts: time spent in each step, per layer.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use serde::Deserialize;
+
+use super::axes::{self, Axis};
+use super::frame::{Labels, Look, chart_builder, draw_axes, draw_no_data, failed};
+use super::legend::{draw_side_legend, split_for_side_legend};
+use super::palette::class_colour;
+use super::plottable;
+
+/// Half the width of a bar, in slots (one slot per bar).
+const HALF_BAR: f64 = 0.35;
+
+/// Bars made of stacked parts, the same parts in every bar.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct StackedBars {
+    /// Drawn above the chart; empty for none.
+    pub title: String,
+    /// Description of the x axis; empty for none.
+    pub x_label: String,
+    /// Description of the y axis; empty for none.
+    pub y_label: String,
+    /// Legend text of each part, bottom first (e.g. kernel, solve, agop, sqrt, features,
+    /// metrics); part `i` has the class palette colour `i`.
+    pub parts: Vec<String>,
+    /// The bars, left to right.
+    pub bars: Vec<Bar>,
+}
+
+/// One bar of [`StackedBars`].
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Bar {
+    /// Tick label under the bar.
+    pub label: String,
+    /// One value per part, in the order of `parts`; a missing, negative or not finite value
+    /// counts as 0 (in JSON a value may be `null`), values beyond the parts are ignored.
+    #[serde(deserialize_with = "super::nullable::numbers")]
+    pub values: Vec<f64>,
+}
+
+/// Draws `bars` filling `area` (the caller clears it first); `scale` is the device pixel ratio
+/// (fonts, lines and margins are multiplied by it; a non-positive or non-finite scale counts as
+/// 1). The legend of the parts stands in a strip on the right (left out when the names are too
+/// long for it). With no bars or only zero totals it draws the title and "no data yet". Errors only when
+/// the backend fails.
+pub fn draw_stacked_bars<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    bars: &StackedBars,
+    scale: f64,
+) -> Result<(), String> {
+    let look = Look::new(scale);
+    let stacks: Vec<Vec<f64>> = bars
+        .bars
+        .iter()
+        .map(|bar| {
+            (0..bars.parts.len())
+                .map(|part| {
+                    bar.values
+                        .get(part)
+                        .copied()
+                        .filter(|v| plottable(*v) && *v > 0.0)
+                        .unwrap_or(0.0)
+                })
+                .collect()
+        })
+        .collect();
+    let totals: Vec<f64> = stacks.iter().map(|stack| stack.iter().sum()).collect();
+    let tallest = totals.iter().copied().fold(0.0, f64::max);
+    if !(tallest > 0.0 && tallest.is_finite()) {
+        return draw_no_data(area, &bars.title, look);
+    }
+
+    // Bars fill their columns from the axis up, leaving no free corner: the legend goes beside.
+    let named: Vec<String> = bars.parts.iter().filter(|name| !name.is_empty()).cloned().collect();
+    let (plot_area, legend_area) = split_for_side_legend(area, &named, look)?;
+    let (width, height) = plot_area.dim_in_pixel();
+    let count = bars.bars.len();
+    let max_labels = (width as usize / look.px(48.0).max(1) as usize).max(1);
+    let stride = count.div_ceil(max_labels).max(1);
+    let x_ticks: Vec<f64> = (0..count).step_by(stride).map(|i| i as f64).collect();
+    let x = Axis {
+        range: (-0.5, count as f64 - 0.5),
+        ticks: x_ticks,
+        minor: Vec::new(),
+        scientific: false,
+    };
+    let max_y_ticks = (height as usize / look.px(36.0).max(1) as usize).clamp(2, 10);
+    let y = axes::linear_axis_between(0.0, tallest * 1.08, max_y_ticks);
+
+    let labels = Labels {
+        title: &bars.title,
+        x: &bars.x_label,
+        y: &bars.y_label,
+    };
+    let mut chart = chart_builder(&plot_area, &labels, &y, look)?
+        .build_cartesian_2d(x.linear(), y.linear())
+        .map_err(failed)?;
+    let bar_label = |v: &f64| {
+        let index = v.round();
+        let bar = if index >= 0.0 {
+            bars.bars.get(index as usize)
+        } else {
+            None
+        };
+        bar.map(|bar| bar.label.clone()).unwrap_or_default()
+    };
+    draw_axes(&mut chart, &labels, &bar_label, &y, false, look)?;
+
+    for part in 0..bars.parts.len() {
+        let colour = class_colour(part);
+        let blocks = stacks
+            .iter()
+            .enumerate()
+            .filter(|(_, stack)| stack[part] > 0.0)
+            .map(|(i, stack)| {
+                let base: f64 = stack[..part].iter().sum();
+                let centre = i as f64;
+                Rectangle::new(
+                    [(centre - HALF_BAR, base), (centre + HALF_BAR, base + stack[part])],
+                    colour.filled(),
+                )
+            });
+        chart.draw_series(blocks).map_err(failed)?;
+    }
+
+    if let Some(legend_area) = legend_area {
+        // Listed top part first, as the parts are stacked.
+        let top = chart.plotting_area().get_pixel_range().1.start - area.get_pixel_range().1.start;
+        let entries: Vec<(String, RGBColor)> = (0..bars.parts.len())
+            .rev()
+            .filter(|part| !bars.parts[*part].is_empty())
+            .map(|part| (bars.parts[part].clone(), class_colour(part)))
+            .collect();
+        draw_side_legend(&legend_area, &entries, top, look)?;
+    }
+    Ok(())
+}

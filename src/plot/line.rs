@@ -1,0 +1,207 @@
+//! Line charts: metrics per layer, spectra, loss curves.
+
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{DefaultFormatting, Ranged};
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use serde::Deserialize;
+
+use super::axes::{self, Axis};
+use super::frame::{Labels, Look, chart_builder, draw_axes, draw_no_data, failed};
+use super::legend::{along_polyline, draw_legend, quietest_corner};
+use super::palette::{class_colour, parse_hex_colour, stage_colour};
+use super::{LARGEST_SHOWN, plottable};
+
+/// Series with at most this many points also get a marker at each point (layers, a few epochs);
+/// longer ones (spectra) are lines only.
+const MAX_MARKED_POINTS: usize = 40;
+
+/// A line chart with any number of named series over shared axes.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct LineChart {
+    /// Drawn above the chart; empty for none.
+    pub title: String,
+    /// Description of the x axis; empty for none.
+    pub x_label: String,
+    /// Description of the y axis; empty for none.
+    pub y_label: String,
+    /// Log-scaled y axis; points with y <= 0 cannot be shown on it and are skipped.
+    pub log_y: bool,
+    /// The x values are whole numbers (layers 1..L, epochs): ticks only at whole numbers.
+    pub integer_x: bool,
+    /// The lines, drawn in order (later on top).
+    pub series: Vec<Series>,
+}
+
+/// One line of a [`LineChart`].
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Series {
+    /// Legend text; an empty name gives no legend entry.
+    pub name: String,
+    /// `"#rrggbb"`; when absent, the stage colour if `name` is a model stage (see
+    /// [`stage_colour`](super::palette::stage_colour)), else the class palette colour of the
+    /// series' index.
+    pub colour: Option<String>,
+    /// (x, y) points in drawing order. A point with a coordinate that cannot be shown (not
+    /// finite, beyond 1e100 in size, or y <= 0 on a log axis) is skipped and breaks the line;
+    /// in JSON a coordinate may be `null`, read as NaN.
+    #[serde(deserialize_with = "super::nullable::points")]
+    pub points: Vec<[f64; 2]>,
+    /// Draw the line dashed (e.g. the test set against the train set's solid line).
+    pub dashed: bool,
+}
+
+/// A series' drawable pieces: the runs of consecutive showable points, and its style.
+struct Prepared<'a> {
+    series: &'a Series,
+    colour: RGBColor,
+    runs: Vec<Vec<(f64, f64)>>,
+}
+
+impl Prepared<'_> {
+    fn point_count(&self) -> usize {
+        self.runs.iter().map(Vec::len).sum()
+    }
+}
+
+/// Draws `chart` filling `area` (the caller clears it first); `scale` is the device pixel ratio
+/// (fonts, lines and margins are multiplied by it; a non-positive or non-finite scale counts as
+/// 1). With nothing showable it draws the title and "no data yet". Errors: a series colour that
+/// is not `"#rrggbb"`, or a failing backend.
+pub fn draw_line_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &LineChart,
+    scale: f64,
+) -> Result<(), String> {
+    let look = Look::new(scale);
+    let prepared = prepare(chart)?;
+    let xs = prepared.iter().flat_map(|p| p.runs.iter().flatten().map(|(x, _)| *x));
+    let ys = prepared.iter().flat_map(|p| p.runs.iter().flatten().map(|(_, y)| *y));
+    let (Some(x_extent), Some(y_extent)) = (axes::extent(xs), axes::extent(ys)) else {
+        return draw_no_data(area, &chart.title, look);
+    };
+
+    let (width, height) = area.dim_in_pixel();
+    let max_x_ticks = (width as usize / look.px(80.0).max(1) as usize).clamp(2, 12);
+    let max_y_ticks = (height as usize / look.px(36.0).max(1) as usize).clamp(2, 10);
+    let x = if chart.integer_x && x_extent.0.abs().max(x_extent.1.abs()) < 1e15 {
+        axes::integer_axis(x_extent, max_x_ticks)
+    } else {
+        axes::linear_axis(x_extent, true, max_x_ticks)
+    };
+    if chart.log_y {
+        let y = axes::log_axis(y_extent, max_y_ticks);
+        draw_lines(area, chart, &prepared, &x, &y, y.log(), look)
+    } else {
+        let y = axes::linear_axis(y_extent, false, max_y_ticks);
+        draw_lines(area, chart, &prepared, &x, &y, y.linear(), look)
+    }
+}
+
+/// Each series' colour and runs of showable points.
+fn prepare(chart: &LineChart) -> Result<Vec<Prepared<'_>>, String> {
+    chart
+        .series
+        .iter()
+        .enumerate()
+        .map(|(index, series)| {
+            let colour = match &series.colour {
+                Some(text) => parse_hex_colour(text).ok_or_else(|| {
+                    format!(
+                        "series \"{}\": colour \"{text}\" is not of the form #rrggbb",
+                        series.name
+                    )
+                })?,
+                None => stage_colour(&series.name).unwrap_or_else(|| class_colour(index)),
+            };
+            let showable =
+                |&[x, y]: &[f64; 2]| plottable(x) && plottable(y) && (!chart.log_y || y >= 1.0 / LARGEST_SHOWN);
+            let runs = series
+                .points
+                .split(|point| !showable(point))
+                .filter(|run| !run.is_empty())
+                .map(|run| run.iter().map(|&[x, y]| (x, y)).collect())
+                .collect();
+            Ok(Prepared { series, colour, runs })
+        })
+        .collect()
+}
+
+/// Draws axes, lines, markers and legend, with `y_coord` the y axis' coordinate (linear or log).
+fn draw_lines<DB, Y>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &LineChart,
+    prepared: &[Prepared<'_>],
+    x: &Axis,
+    y: &Axis,
+    y_coord: Y,
+    look: Look,
+) -> Result<(), String>
+where
+    DB: DrawingBackend,
+    Y: Ranged<ValueType = f64, FormatOption = DefaultFormatting>,
+{
+    let labels = Labels {
+        title: &chart.title,
+        x: &chart.x_label,
+        y: &chart.y_label,
+    };
+    let mut plot = chart_builder(area, &labels, y, look)?
+        .build_cartesian_2d(x.linear(), y_coord)
+        .map_err(failed)?;
+    draw_axes(&mut plot, &labels, &|v| x.label(*v), y, true, look)?;
+
+    let line_width = look.stroke(2.0);
+    let (dash, gap) = (look.px(7.0), look.px(4.0));
+    let legend_length = look.px(22.0);
+    let mut samples = Vec::new();
+    for p in prepared.iter().filter(|p| !p.runs.is_empty()) {
+        let style = ShapeStyle::from(p.colour).stroke_width(line_width);
+        for run in &p.runs {
+            if run.len() < 2 {
+                continue;
+            }
+            if p.series.dashed {
+                plot.draw_series(DashedLineSeries::new(run.iter().copied(), dash, gap, style))
+                    .map_err(failed)?;
+            } else {
+                plot.draw_series(LineSeries::new(run.iter().copied(), style))
+                    .map_err(failed)?;
+            }
+        }
+        // A lone point has no line to show it, so it always gets a marker.
+        let marked = p.point_count() <= MAX_MARKED_POINTS;
+        let markers = p.runs.iter().filter(|run| marked || run.len() == 1).flatten();
+        plot.draw_series(markers.map(|point| Circle::new(*point, look.px(3.0), style.filled())))
+            .map_err(failed)?;
+
+        if !p.series.name.is_empty() {
+            let dashed = p.series.dashed;
+            plot.draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+                .map_err(failed)?
+                .label(p.series.name.as_str())
+                .legend(move |(lx, ly)| {
+                    let ends = [(lx, ly), (lx + legend_length, ly)];
+                    if dashed {
+                        DashedPathElement::new(ends, dash, gap, style).into_dyn()
+                    } else {
+                        PathElement::new(ends.to_vec(), style).into_dyn()
+                    }
+                });
+        }
+        for run in &p.runs {
+            let fractions: Vec<(f64, f64)> = run
+                .iter()
+                .map(|(px, py)| (x.fraction(*px, false), y.fraction(*py, chart.log_y)))
+                .collect();
+            samples.extend(along_polyline(&fractions));
+        }
+    }
+
+    if prepared.iter().any(|p| !p.runs.is_empty() && !p.series.name.is_empty()) {
+        draw_legend(&mut plot, quietest_corner(&samples), look)?;
+    }
+    Ok(())
+}
