@@ -38,6 +38,17 @@ ensure_npm_packages() {
   fi
 }
 
+# Debian's Chromium drives the browser tests (playwright-core never downloads a browser here).
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    log "installing Chromium for the browser tests"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+  fi
+}
+
 # numpy runs the independent reference implementation the tests compare against.
 ensure_numpy() {
   if ! python3 -c 'import numpy' 2>/dev/null; then
@@ -84,8 +95,11 @@ serve() {
 run_tests() {
   build
   ensure_numpy
+  ensure_chromium
   log "running the Rust tests"
   cargo test --release --features cli
+  log "running the browser tests"
+  node --test --test-concurrency=1 tests/browser/
 }
 
 case "${1:-build}" in

@@ -90,7 +90,7 @@ impl Default for DataConfig {
             pool: 1,
             classes: 4,
             dim: 50,
-            separation: 1.0,
+            separation: 3.0,
             noise: 1.0,
             rank: 0,
             standardize: true,

@@ -224,7 +224,14 @@ fn power_of_ten(mantissa: u32, exponent: i32) -> f64 {
 
 /// plotters' nice linear key points in `range` (finite, start < end).
 fn linear_ticks(range: (f64, f64), max_ticks: usize) -> Vec<f64> {
-    RangedCoordf64::from(range.0..range.1).key_points(max_ticks.max(2))
+    snap_noisy_zero(RangedCoordf64::from(range.0..range.1).key_points(max_ticks.max(2)))
+}
+
+/// Sets to exactly 0 a tick that should be 0 but carries float noise (-1.1e-16 after stepping
+/// from -0.6 by 0.2), which would otherwise print as "-1.11022e-16".
+fn snap_noisy_zero(ticks: Vec<f64>) -> Vec<f64> {
+    let step = ticks.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0, f64::max);
+    ticks.into_iter().map(|t| if t.abs() < 1e-9 * step { 0.0 } else { t }).collect()
 }
 
 /// Whether the labels of `ticks` read better as 1e-4 than as 0.0001 (or 100000).
@@ -291,6 +298,15 @@ mod tests {
         );
         let axis = integer_axis((3.0, 3.0), 8);
         assert_eq!(axis.ticks, [3.0]);
+    }
+
+    #[test]
+    fn a_noisy_zero_tick_is_zero_and_labels_stay_decimal() {
+        let noisy = vec![-0.6, -0.4, -0.2, -0.6 + 0.2 + 0.2 + 0.2, 0.2, 0.4];
+        assert!(wants_scientific(&noisy), "the noise alone would switch to 1e-1 labels");
+        let ticks = snap_noisy_zero(noisy);
+        assert_eq!(ticks[3], 0.0);
+        assert!(!wants_scientific(&ticks), "{ticks:?}");
     }
 
     #[test]
