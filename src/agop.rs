@@ -8,7 +8,7 @@
 //! weights A (`K ./ D` for Laplace, K for Gaussian) and scale s (`1/L`, `1/L^2`).
 
 use crate::kernel::{Kernel, KernelKind, KernelMatrix};
-use crate::linalg::{outer_gram, product, product_transpose, transpose_product, Mat};
+use crate::linalg::{Mat, outer_gram, product, product_transpose, transpose_product};
 
 /// Distances below this are treated as the same point: the Laplace gradient term is dropped.
 pub const MIN_DISTANCE: f64 = 1e-10;
@@ -26,9 +26,7 @@ fn radial_weights(kernel: &Kernel, train: &KernelMatrix) -> Option<(Mat, f64)> {
             weights.fill_diagonal(0.0);
             Some((weights, 1.0 / kernel.bandwidth))
         }
-        KernelKind::Gaussian => {
-            Some((train.values.clone(), 1.0 / (kernel.bandwidth * kernel.bandwidth)))
-        }
+        KernelKind::Gaussian => Some((train.values.clone(), 1.0 / (kernel.bandwidth * kernel.bandwidth))),
     }
 }
 

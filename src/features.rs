@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::linalg::{product_transpose, Mat};
+use crate::linalg::{Mat, product_transpose};
 use crate::rng::Stream;
 
 /// The nonlinearity of a random feature map.

@@ -20,6 +20,12 @@ fn parse<T: FromStr>(key: &str, value: &str, what: &str) -> Result<T, String> {
     value.parse().map_err(|_| format!("invalid {key}: '{value}' is not {what}"))
 }
 
+/// Parses `value` into `slot`, or says that it is not `what`.
+fn set<T: FromStr>(slot: &mut T, key: &str, value: &str, what: &str) -> Result<(), String> {
+    *slot = parse(key, value, what)?;
+    Ok(())
+}
+
 fn always(_: &RfmConfig) -> bool {
     true
 }
@@ -51,8 +57,18 @@ const SETTINGS: [Setting; 18] = [
         },
         applies: always,
     },
-    Setting { key: "n", write: |c| c.data.n_train.to_string(), read: |c, v| Ok(c.data.n_train = parse("n", v, "a whole number")?), applies: always },
-    Setting { key: "test", write: |c| c.data.n_test.to_string(), read: |c, v| Ok(c.data.n_test = parse("test", v, "a whole number")?), applies: always },
+    Setting {
+        key: "n",
+        write: |c| c.data.n_train.to_string(),
+        read: |c, v| set(&mut c.data.n_train, "n", v, "a whole number"),
+        applies: always,
+    },
+    Setting {
+        key: "test",
+        write: |c| c.data.n_test.to_string(),
+        read: |c, v| set(&mut c.data.n_test, "test", v, "a whole number"),
+        applies: always,
+    },
     Setting {
         key: "digits",
         write: |c| c.data.digits.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(","),
@@ -63,12 +79,42 @@ const SETTINGS: [Setting; 18] = [
         },
         applies: mnist_only,
     },
-    Setting { key: "pool", write: |c| c.data.pool.to_string(), read: |c, v| Ok(c.data.pool = parse("pool", v, "1 or 2")?), applies: mnist_only },
-    Setting { key: "classes", write: |c| c.data.classes.to_string(), read: |c, v| Ok(c.data.classes = parse("classes", v, "a whole number")?), applies: synthetic_only },
-    Setting { key: "dim", write: |c| c.data.dim.to_string(), read: |c, v| Ok(c.data.dim = parse("dim", v, "a whole number")?), applies: synthetic_only },
-    Setting { key: "rank", write: |c| c.data.rank.to_string(), read: |c, v| Ok(c.data.rank = parse("rank", v, "a whole number")?), applies: synthetic_only },
-    Setting { key: "separation", write: |c| c.data.separation.to_string(), read: |c, v| Ok(c.data.separation = parse("separation", v, "a number")?), applies: synthetic_only },
-    Setting { key: "noise", write: |c| c.data.noise.to_string(), read: |c, v| Ok(c.data.noise = parse("noise", v, "a number")?), applies: synthetic_only },
+    Setting {
+        key: "pool",
+        write: |c| c.data.pool.to_string(),
+        read: |c, v| set(&mut c.data.pool, "pool", v, "1 or 2"),
+        applies: mnist_only,
+    },
+    Setting {
+        key: "classes",
+        write: |c| c.data.classes.to_string(),
+        read: |c, v| set(&mut c.data.classes, "classes", v, "a whole number"),
+        applies: synthetic_only,
+    },
+    Setting {
+        key: "dim",
+        write: |c| c.data.dim.to_string(),
+        read: |c, v| set(&mut c.data.dim, "dim", v, "a whole number"),
+        applies: synthetic_only,
+    },
+    Setting {
+        key: "rank",
+        write: |c| c.data.rank.to_string(),
+        read: |c, v| set(&mut c.data.rank, "rank", v, "a whole number"),
+        applies: synthetic_only,
+    },
+    Setting {
+        key: "separation",
+        write: |c| c.data.separation.to_string(),
+        read: |c, v| set(&mut c.data.separation, "separation", v, "a number"),
+        applies: synthetic_only,
+    },
+    Setting {
+        key: "noise",
+        write: |c| c.data.noise.to_string(),
+        read: |c, v| set(&mut c.data.noise, "noise", v, "a number"),
+        applies: synthetic_only,
+    },
     Setting {
         key: "standardize",
         write: |c| u8::from(c.data.standardize).to_string(),
@@ -82,13 +128,54 @@ const SETTINGS: [Setting; 18] = [
         },
         applies: always,
     },
-    Setting { key: "depth", write: |c| c.depth.to_string(), read: |c, v| Ok(c.depth = parse("depth", v, "a whole number")?), applies: always },
-    Setting { key: "kernel", write: |c| c.kernel.name().to_string(), read: |c, v| Ok(c.kernel = v.parse().map_err(|e| format!("invalid kernel: {e}"))?), applies: always },
-    Setting { key: "bandwidth", write: |c| c.bandwidth.to_string(), read: |c, v| Ok(c.bandwidth = parse("bandwidth", v, "a number")?), applies: always },
-    Setting { key: "ridge", write: |c| c.ridge.to_string(), read: |c, v| Ok(c.ridge = parse("ridge", v, "a number")?), applies: always },
-    Setting { key: "feature", write: |c| c.feature.name().to_string(), read: |c, v| Ok(c.feature = v.parse().map_err(|e| format!("invalid feature: {e}"))?), applies: always },
-    Setting { key: "width", write: |c| c.width.to_string(), read: |c, v| Ok(c.width = parse("width", v, "a whole number")?), applies: always },
-    Setting { key: "sigma", write: |c| c.sigma.to_string(), read: |c, v| Ok(c.sigma = parse("sigma", v, "a number")?), applies: cos_only },
+    Setting {
+        key: "depth",
+        write: |c| c.depth.to_string(),
+        read: |c, v| set(&mut c.depth, "depth", v, "a whole number"),
+        applies: always,
+    },
+    Setting {
+        key: "kernel",
+        write: |c| c.kernel.name().to_string(),
+        read: |c, v| {
+            c.kernel = v.parse().map_err(|e| format!("invalid kernel: {e}"))?;
+            Ok(())
+        },
+        applies: always,
+    },
+    Setting {
+        key: "bandwidth",
+        write: |c| c.bandwidth.to_string(),
+        read: |c, v| set(&mut c.bandwidth, "bandwidth", v, "a number"),
+        applies: always,
+    },
+    Setting {
+        key: "ridge",
+        write: |c| c.ridge.to_string(),
+        read: |c, v| set(&mut c.ridge, "ridge", v, "a number"),
+        applies: always,
+    },
+    Setting {
+        key: "feature",
+        write: |c| c.feature.name().to_string(),
+        read: |c, v| {
+            c.feature = v.parse().map_err(|e| format!("invalid feature: {e}"))?;
+            Ok(())
+        },
+        applies: always,
+    },
+    Setting {
+        key: "width",
+        write: |c| c.width.to_string(),
+        read: |c, v| set(&mut c.width, "width", v, "a whole number"),
+        applies: always,
+    },
+    Setting {
+        key: "sigma",
+        write: |c| c.sigma.to_string(),
+        read: |c, v| set(&mut c.sigma, "sigma", v, "a number"),
+        applies: cos_only,
+    },
 ];
 
 /// The seed is written last, so links read naturally.
@@ -128,6 +215,6 @@ pub fn from_hash(hash: &str, other_keys: &[&str]) -> (RfmConfig, Vec<String>) {
     for setting in &SETTINGS {
         apply(&mut config, setting.key, &setting.read);
     }
-    apply(&mut config, SEED_KEY, &|c, v| Ok(c.seed = parse(SEED_KEY, v, "a whole number from 0 to 4294967295")?));
+    apply(&mut config, SEED_KEY, &|c, v| set(&mut c.seed, SEED_KEY, v, "a whole number from 0 to 4294967295"));
     (config, messages)
 }

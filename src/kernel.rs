@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::linalg::{outer_gram, pairwise_distances, product_transpose, Mat};
+use crate::linalg::{Mat, outer_gram, pairwise_distances, product_transpose};
 
 /// The kernel family of a kernel machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -99,11 +99,7 @@ pub fn measure(features: &Mat, labels: &[usize], classes: usize, predicted: &[us
     }
     let trace_within = within.norm_squared() / n;
     let trace_between = centred_means.norm_squared() / k;
-    let trace_total = features
-        .row_iter()
-        .map(|row| (row - &global_mean).norm_squared())
-        .sum::<f64>()
-        / n;
+    let trace_total = features.row_iter().map(|row| (row - &global_mean).norm_squared()).sum::<f64>() / n;
 
     // Sigma_B = (1/K) C^T C for the centred means C (K x p). With C C^T = U diag(lambda) U^T,
     // the directions v_k = C^T u_k / sqrt(lambda_k) span Sigma_B's range and

@@ -12,9 +12,9 @@ use crate::agop::{agop, normalise_by_max};
 use crate::data::{DataConfig, Split};
 use crate::error::{Error, Result};
 use crate::features::{FeatureKind, RandomFeatures};
-use crate::kernel::{accuracy, argmax_rows, signed_one_hot, Kernel, KernelKind};
-use crate::linalg::{all_finite, normalize_rows, product, psd_sqrt, solve_spd, Mat, PsdSqrt};
-use crate::nc::{measure, Metrics};
+use crate::kernel::{Kernel, KernelKind, accuracy, argmax_rows, signed_one_hot};
+use crate::linalg::{Mat, PsdSqrt, all_finite, normalize_rows, product, psd_sqrt, solve_spd};
+use crate::nc::{Metrics, measure};
 use crate::report::{AgopSummary, DatasetSummary, LayerReport, RfmResult, RfmStages, StageSeconds};
 use crate::rng::{Purpose, Stream};
 
@@ -277,7 +277,13 @@ impl DeepRfm {
         lap(&mut seconds.sqrt);
 
         observer.step_started(layer, Step::Features);
-        let map = RandomFeatures::draw(self.config.feature, dim_in, self.config.width, self.config.sigma, &mut self.feature_rng);
+        let map = RandomFeatures::draw(
+            self.config.feature,
+            dim_in,
+            self.config.width,
+            self.config.sigma,
+            &mut self.feature_rng,
+        );
         let mapped = map.apply(&projected);
         let mapped_test = map.apply(&projected_test);
         ensure_finite(&mapped, layer, "PhiMX")?;
@@ -308,10 +314,13 @@ impl DeepRfm {
 
     /// Seconds spent computing the layers so far (waiting between steps not counted).
     fn seconds_total(&self) -> f64 {
-        self.layers.iter().map(|l| {
-            let s = &l.seconds;
-            s.kernel + s.solve + s.agop + s.sqrt + s.features + s.metrics
-        }).sum()
+        self.layers
+            .iter()
+            .map(|l| {
+                let s = &l.seconds;
+                s.kernel + s.solve + s.agop + s.sqrt + s.features + s.metrics
+            })
+            .sum()
     }
 
     /// The result of the layers computed so far (a copy; the run can go on).

@@ -3,7 +3,7 @@
 
 use nalgebra::SymmetricEigen;
 
-use crate::linalg::{normalize_rows, Mat};
+use crate::linalg::{Mat, normalize_rows};
 use crate::rng::{Purpose, Stream};
 
 /// Cosine similarities between a few samples of every class, sorted by class.
@@ -64,7 +64,5 @@ pub fn pca_2d(features: &Mat) -> Vec<[f64; 2]> {
     order.sort_by(|&a, &b| small.eigenvalues[b].total_cmp(&small.eigenvalues[a]));
     let coordinate = |axis: usize| order.get(axis).map(|&i| &projected * small.eigenvectors.column(i));
     let (first, second) = (coordinate(0), coordinate(1));
-    (0..n)
-        .map(|i| [first.as_ref().map_or(0.0, |c| c[i]), second.as_ref().map_or(0.0, |c| c[i])])
-        .collect()
+    (0..n).map(|i| [first.as_ref().map_or(0.0, |c| c[i]), second.as_ref().map_or(0.0, |c| c[i])]).collect()
 }

@@ -5,7 +5,7 @@ mod common;
 
 use agop_collapse::agop::{agop, agop_direct};
 use agop_collapse::kernel::{Kernel, KernelKind};
-use agop_collapse::linalg::{normalize_rows, Mat};
+use agop_collapse::linalg::{Mat, normalize_rows};
 use common::{gaussian, relative_difference};
 
 const KINDS: [KernelKind; 3] = [KernelKind::Laplace, KernelKind::Gaussian, KernelKind::Linear];
@@ -19,9 +19,7 @@ fn points(n: usize, d: usize, seed: u64) -> Mat {
 /// `f_c(z) = sum_{j != skip} alpha_jc k(z, x_j)`.
 fn predictor(kernel: &Kernel, x: &Mat, alpha: &Mat, z: &Mat, skip: usize) -> Vec<f64> {
     let k = kernel.matrix(z, x, false).values;
-    (0..alpha.ncols())
-        .map(|c| (0..x.nrows()).filter(|&j| j != skip).map(|j| alpha[(j, c)] * k[(0, j)]).sum())
-        .collect()
+    (0..alpha.ncols()).map(|c| (0..x.nrows()).filter(|&j| j != skip).map(|j| alpha[(j, c)] * k[(0, j)]).sum()).collect()
 }
 
 /// The AGOP from central finite differences of the predictor at every training point. The
@@ -56,7 +54,9 @@ fn closed_forms_equal_finite_differences_for_every_kernel() {
         let kernel = Kernel { kind, bandwidth: 1.3 };
         let train = kernel.matrix(&x, &x, true);
         let expected = finite_difference_agop(&kernel, &x, &alpha);
-        for (form, g) in [("n x n", agop(&kernel, &x, &train, &alpha)), ("direct", agop_direct(&kernel, &x, &train, &alpha))] {
+        for (form, g) in
+            [("n x n", agop(&kernel, &x, &train, &alpha)), ("direct", agop_direct(&kernel, &x, &train, &alpha))]
+        {
             let error = relative_difference(&g, &expected);
             assert!(error < 1e-6, "{kind:?} {form} form differs from finite differences by {error:e}");
         }

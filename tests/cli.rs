@@ -43,7 +43,17 @@ fn result_json_follows_the_contract() {
         assert_eq!(layer["layer"], i + 1);
         assert_eq!(layer["dim_in"], if i == 0 { 784 } else { 256 });
         for stage in ["X", "MX", "PhiMX"] {
-            for metric in ["nc1", "nc1_trace", "nc1_papyan", "nc1_wt", "nc2", "nc2_orth", "nc2_equinorm", "nc2_equiangle", "ncc_agreement"] {
+            for metric in [
+                "nc1",
+                "nc1_trace",
+                "nc1_papyan",
+                "nc1_wt",
+                "nc2",
+                "nc2_orth",
+                "nc2_equinorm",
+                "nc2_equiangle",
+                "ncc_agreement",
+            ] {
                 assert!(layer["stages"][stage][metric].is_f64(), "layer {} {stage} {metric}", i + 1);
             }
         }
@@ -70,7 +80,8 @@ fn same_seed_repeats_exactly_and_another_seed_differs() {
     other_seed.extend(["--seed", "1"]);
     let third = run(&other_seed);
     assert!(third.status.success());
-    let (a, c): (Value, Value) = (serde_json::from_slice(&first.stdout).unwrap(), serde_json::from_slice(&third.stdout).unwrap());
+    let (a, c): (Value, Value) =
+        (serde_json::from_slice(&first.stdout).unwrap(), serde_json::from_slice(&third.stdout).unwrap());
     assert_ne!(a["layers"][0]["stages"]["X"]["nc1"], c["layers"][0]["stages"]["X"]["nc1"]);
 }
 
@@ -104,7 +115,21 @@ fn help_explains_every_flag() {
     let out = run(&["rfm", "--help"]);
     assert!(out.status.success());
     let help = String::from_utf8_lossy(&out.stdout);
-    for flag in ["--dataset", "--n-train", "--n-test", "--depth", "--kernel", "--bandwidth", "--ridge", "--feature", "--width", "--sigma", "--pool", "--no-standardize", "--seed"] {
+    for flag in [
+        "--dataset",
+        "--n-train",
+        "--n-test",
+        "--depth",
+        "--kernel",
+        "--bandwidth",
+        "--ridge",
+        "--feature",
+        "--width",
+        "--sigma",
+        "--pool",
+        "--no-standardize",
+        "--seed",
+    ] {
         let line = help.lines().find(|l| l.trim_start().starts_with(flag)).unwrap_or_else(|| panic!("{flag} missing"));
         assert!(line.len() > flag.len() + 20, "{flag} has no explanation: {line}");
     }

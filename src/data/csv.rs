@@ -97,7 +97,10 @@ pub fn parse(text: &str) -> Result<Dataset> {
     let mut counts = vec![0usize; class_names.len()];
     labels.iter().for_each(|&y| counts[y] += 1);
     if let Some(single) = counts.iter().position(|&c| c < 2) {
-        return Err(Error::Data(format!("class '{}' has a single sample; every class needs at least two", class_names[single])));
+        return Err(Error::Data(format!(
+            "class '{}' has a single sample; every class needs at least two",
+            class_names[single]
+        )));
     }
     Ok(Dataset { features, labels, class_names, image_shape: None })
 }

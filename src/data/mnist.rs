@@ -48,10 +48,8 @@ impl Mnist {
                 levels.len()
             )));
         }
-        let pixels = values
-            .iter()
-            .map(|v| levels.binary_search_by(|l| l.total_cmp(v)).expect("level present") as u8)
-            .collect();
+        let pixels =
+            values.iter().map(|v| levels.binary_search_by(|l| l.total_cmp(v)).expect("level present") as u8).collect();
         Ok(Mnist { rows, cols, labels, pixels, levels })
     }
 
@@ -95,7 +93,8 @@ impl Mnist {
 
     /// Reads the binary form, checking its magic, version, sizes, checksum and contents.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
-        let corrupt = |why: &str| Error::Data(format!("the MNIST data file is damaged ({why}); rebuild it with ./build.sh"));
+        let corrupt =
+            |why: &str| Error::Data(format!("the MNIST data file is damaged ({why}); rebuild it with ./build.sh"));
         if bytes.len() < 32 || &bytes[..8] != MAGIC {
             return Err(corrupt("not an agop-collapse MNIST file"));
         }
@@ -113,10 +112,8 @@ impl Mnist {
         if level_count == 0 || level_count > 256 || body.len() != labels_end + count * rows * cols {
             return Err(corrupt("inconsistent sizes"));
         }
-        let levels: Vec<f64> = body[28..levels_end]
-            .chunks_exact(8)
-            .map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")))
-            .collect();
+        let levels: Vec<f64> =
+            body[28..levels_end].chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes"))).collect();
         let labels = body[levels_end..labels_end].to_vec();
         let pixels = body[labels_end..].to_vec();
         if labels.iter().any(|&l| l > 9) || pixels.iter().any(|&p| p as usize >= level_count) {

@@ -1,7 +1,7 @@
 //! Seeded Gaussian mixtures: K classes whose means lie at distance `separation` from the origin
 //! in random directions, with isotropic noise, optionally on a random low-dimensional subspace.
 
-use super::{per_class_counts, DataConfig, Dataset, Split};
+use super::{DataConfig, Dataset, Split, per_class_counts};
 use crate::linalg::Mat;
 use crate::rng::Stream;
 

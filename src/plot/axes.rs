@@ -35,11 +35,7 @@ impl Axis {
 
     /// The linear plotters coordinate of this axis.
     pub(crate) fn linear(&self) -> Ticked<RangedCoordf64> {
-        Ticked {
-            inner: (self.range.0..self.range.1).into(),
-            ticks: self.ticks.clone(),
-            minor: self.minor.clone(),
-        }
+        Ticked { inner: (self.range.0..self.range.1).into(), ticks: self.ticks.clone(), minor: self.minor.clone() }
     }
 
     /// The log-scaled plotters coordinate of this axis (precondition: a range above 0, as
@@ -56,11 +52,7 @@ impl Axis {
     /// when `log`), for placing legends away from the data.
     pub(crate) fn fraction(&self, value: f64, log: bool) -> f64 {
         let (lo, hi) = self.range;
-        if log {
-            (value.ln() - lo.ln()) / (hi.ln() - lo.ln())
-        } else {
-            (value - lo) / (hi - lo)
-        }
+        if log { (value.ln() - lo.ln()) / (hi.ln() - lo.ln()) } else { (value - lo) / (hi - lo) }
     }
 }
 
@@ -82,11 +74,7 @@ impl<R: Ranged<ValueType = f64>> Ranged for Ticked<R> {
     }
 
     fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
-        if hint.weight().allow_light_points() {
-            self.minor.clone()
-        } else {
-            self.ticks.clone()
-        }
+        if hint.weight().allow_light_points() { self.minor.clone() } else { self.ticks.clone() }
     }
 
     fn range(&self) -> Range<f64> {
@@ -100,13 +88,10 @@ impl<R: Ranged<ValueType = f64>> Ranged for Ticked<R> {
 
 /// The finite extent (min, max) of `values`, or `None` when no value is finite.
 pub(crate) fn extent(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
-    values
-        .into_iter()
-        .filter(|v| v.is_finite())
-        .fold(None, |acc, v| match acc {
-            None => Some((v, v)),
-            Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
-        })
+    values.into_iter().filter(|v| v.is_finite()).fold(None, |acc, v| match acc {
+        None => Some((v, v)),
+        Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+    })
 }
 
 /// A linear axis over `extent` (finite, min <= max) with a small margin on both sides (none on a
@@ -123,12 +108,7 @@ pub(crate) fn linear_axis(extent: (f64, f64), tight: bool, max_ticks: usize) -> 
     };
     let ticks = linear_ticks(range, max_ticks);
     let scientific = wants_scientific(&ticks);
-    Axis {
-        range,
-        ticks,
-        minor: Vec::new(),
-        scientific,
-    }
+    Axis { range, ticks, minor: Vec::new(), scientific }
 }
 
 /// An axis from `start` to `end` (finite, start < end) whose ticks are plotters' nice linear
@@ -136,12 +116,7 @@ pub(crate) fn linear_axis(extent: (f64, f64), tight: bool, max_ticks: usize) -> 
 pub(crate) fn linear_axis_between(start: f64, end: f64, max_ticks: usize) -> Axis {
     let ticks = linear_ticks((start, end), max_ticks);
     let scientific = wants_scientific(&ticks);
-    Axis {
-        range: (start, end),
-        ticks,
-        minor: Vec::new(),
-        scientific,
-    }
+    Axis { range: (start, end), ticks, minor: Vec::new(), scientific }
 }
 
 /// An axis over whole numbers spanning `extent` (finite, min <= max), padded by a fraction of a
@@ -158,12 +133,7 @@ pub(crate) fn integer_axis(extent: (f64, f64), max_ticks: usize) -> Axis {
         .filter(|v| *v >= lo && *v <= hi)
         .collect();
     let scientific = wants_scientific(&ticks);
-    Axis {
-        range,
-        ticks,
-        minor: Vec::new(),
-        scientific,
-    }
+    Axis { range, ticks, minor: Vec::new(), scientific }
 }
 
 /// A log axis over `extent` (finite, 0 < min <= max) with a small margin in decades, at most
@@ -208,12 +178,7 @@ pub(crate) fn log_axis(extent: (f64, f64), max_ticks: usize) -> Axis {
         }
     };
     let scientific = wants_scientific(&ticks);
-    Axis {
-        range,
-        ticks,
-        minor,
-        scientific,
-    }
+    Axis { range, ticks, minor, scientific }
 }
 
 /// `mantissa` times ten to the `exponent`, parsed from its decimal form so that it is the nearest
@@ -236,10 +201,7 @@ fn snap_noisy_zero(ticks: Vec<f64>) -> Vec<f64> {
 
 /// Whether the labels of `ticks` read better as 1e-4 than as 0.0001 (or 100000).
 fn wants_scientific(ticks: &[f64]) -> bool {
-    ticks
-        .iter()
-        .map(|v| tidy(*v).abs())
-        .any(|v| v != 0.0 && !(1e-3..1e5).contains(&v))
+    ticks.iter().map(|v| tidy(*v).abs()).any(|v| v != 0.0 && !(1e-3..1e5).contains(&v))
 }
 
 /// `value` rounded to six significant digits, dropping the float noise of tick arithmetic
@@ -292,10 +254,7 @@ mod tests {
         let axis = integer_axis((1.0, 5.0), 10);
         assert_eq!(axis.ticks, [1.0, 2.0, 3.0, 4.0, 5.0]);
         let axis = integer_axis((1.0, 784.0), 8);
-        assert!(
-            axis.ticks.iter().all(|v| v.fract() == 0.0) && axis.ticks.len() <= 8,
-            "{axis:?}"
-        );
+        assert!(axis.ticks.iter().all(|v| v.fract() == 0.0) && axis.ticks.len() <= 8, "{axis:?}");
         let axis = integer_axis((3.0, 3.0), 8);
         assert_eq!(axis.ticks, [3.0]);
     }

@@ -58,13 +58,7 @@ pub fn draw_stacked_bars<DB: DrawingBackend>(
         .iter()
         .map(|bar| {
             (0..bars.parts.len())
-                .map(|part| {
-                    bar.values
-                        .get(part)
-                        .copied()
-                        .filter(|v| plottable(*v) && *v > 0.0)
-                        .unwrap_or(0.0)
-                })
+                .map(|part| bar.values.get(part).copied().filter(|v| plottable(*v) && *v > 0.0).unwrap_or(0.0))
                 .collect()
         })
         .collect();
@@ -82,48 +76,27 @@ pub fn draw_stacked_bars<DB: DrawingBackend>(
     let max_labels = (width as usize / look.px(48.0).max(1) as usize).max(1);
     let stride = count.div_ceil(max_labels).max(1);
     let x_ticks: Vec<f64> = (0..count).step_by(stride).map(|i| i as f64).collect();
-    let x = Axis {
-        range: (-0.5, count as f64 - 0.5),
-        ticks: x_ticks,
-        minor: Vec::new(),
-        scientific: false,
-    };
+    let x = Axis { range: (-0.5, count as f64 - 0.5), ticks: x_ticks, minor: Vec::new(), scientific: false };
     let max_y_ticks = (height as usize / look.px(36.0).max(1) as usize).clamp(2, 10);
     let y = axes::linear_axis_between(0.0, tallest * 1.08, max_y_ticks);
 
-    let labels = Labels {
-        title: &bars.title,
-        x: &bars.x_label,
-        y: &bars.y_label,
-    };
-    let mut chart = chart_builder(&plot_area, &labels, &y, look)?
-        .build_cartesian_2d(x.linear(), y.linear())
-        .map_err(failed)?;
+    let labels = Labels { title: &bars.title, x: &bars.x_label, y: &bars.y_label };
+    let mut chart =
+        chart_builder(&plot_area, &labels, &y, look)?.build_cartesian_2d(x.linear(), y.linear()).map_err(failed)?;
     let bar_label = |v: &f64| {
         let index = v.round();
-        let bar = if index >= 0.0 {
-            bars.bars.get(index as usize)
-        } else {
-            None
-        };
+        let bar = if index >= 0.0 { bars.bars.get(index as usize) } else { None };
         bar.map(|bar| bar.label.clone()).unwrap_or_default()
     };
     draw_axes(&mut chart, &labels, &bar_label, &y, false, look)?;
 
     for part in 0..bars.parts.len() {
         let colour = class_colour(part);
-        let blocks = stacks
-            .iter()
-            .enumerate()
-            .filter(|(_, stack)| stack[part] > 0.0)
-            .map(|(i, stack)| {
-                let base: f64 = stack[..part].iter().sum();
-                let centre = i as f64;
-                Rectangle::new(
-                    [(centre - HALF_BAR, base), (centre + HALF_BAR, base + stack[part])],
-                    colour.filled(),
-                )
-            });
+        let blocks = stacks.iter().enumerate().filter(|(_, stack)| stack[part] > 0.0).map(|(i, stack)| {
+            let base: f64 = stack[..part].iter().sum();
+            let centre = i as f64;
+            Rectangle::new([(centre - HALF_BAR, base), (centre + HALF_BAR, base + stack[part])], colour.filled())
+        });
         chart.draw_series(blocks).map_err(failed)?;
     }
 

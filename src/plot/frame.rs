@@ -141,15 +141,10 @@ pub(crate) fn draw_no_data<DB: DrawingBackend>(
     let (width, height) = area.dim_in_pixel();
     if !title.is_empty() {
         let style = look.title_font().pos(Pos::new(HPos::Center, VPos::Top));
-        area.draw_text(title, &style, (width as i32 / 2, look.px(8.0)))
-            .map_err(failed)?;
+        area.draw_text(title, &style, (width as i32 / 2, look.px(8.0))).map_err(failed)?;
     }
-    let style = look
-        .axis_font()
-        .color(&RGBColor(0x77, 0x77, 0x77))
-        .pos(Pos::new(HPos::Center, VPos::Center));
-    area.draw_text(NO_DATA_TEXT, &style, (width as i32 / 2, height as i32 / 2))
-        .map_err(failed)
+    let style = look.axis_font().color(&RGBColor(0x77, 0x77, 0x77)).pos(Pos::new(HPos::Center, VPos::Center));
+    area.draw_text(NO_DATA_TEXT, &style, (width as i32 / 2, height as i32 / 2)).map_err(failed)
 }
 
 /// The message of a drawing error (a backend failure, not bad data).

@@ -55,16 +55,10 @@ pub fn value_range(values: &[f32], symmetric: bool) -> (f32, f32) {
     let finite = values.iter().copied().filter(|v| v.is_finite());
     if symmetric {
         let largest = finite.fold(0.0f32, |m, v| m.max(v.abs()));
-        if largest > 0.0 {
-            (-largest, largest)
-        } else {
-            (-1.0, 1.0)
-        }
+        if largest > 0.0 { (-largest, largest) } else { (-1.0, 1.0) }
     } else {
         finite
-            .fold(None, |acc: Option<(f32, f32)>, v| {
-                Some(acc.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
-            })
+            .fold(None, |acc: Option<(f32, f32)>, v| Some(acc.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v)))))
             .unwrap_or((-1.0, 1.0))
     }
 }

@@ -21,11 +21,7 @@ pub(crate) fn quietest_corner(samples: &[(f64, f64)]) -> SeriesLabelPosition {
         (SeriesLabelPosition::LowerLeft, false, false),
     ];
     let near = |at: f64, high: bool| {
-        if high {
-            at >= 1.0 - CORNER_REACH
-        } else {
-            at <= CORNER_REACH
-        }
+        if high { at >= 1.0 - CORNER_REACH } else { at <= CORNER_REACH }
     };
     let crowding = |right: bool, upper: bool| {
         samples
@@ -116,12 +112,8 @@ pub(crate) fn draw_side_legend<DB: DrawingBackend>(
             break;
         }
         let swatch_box = [(left, centre_y - swatch / 2), (left + swatch, centre_y + swatch / 2)];
-        legend
-            .draw(&Rectangle::new(swatch_box, colour.filled()))
-            .map_err(failed)?;
-        legend
-            .draw_text(name, &text, (left + swatch + look.px(6.0), centre_y))
-            .map_err(failed)?;
+        legend.draw(&Rectangle::new(swatch_box, colour.filled())).map_err(failed)?;
+        legend.draw_text(name, &text, (left + swatch + look.px(6.0), centre_y)).map_err(failed)?;
     }
     Ok(())
 }

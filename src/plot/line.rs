@@ -109,10 +109,7 @@ fn prepare(chart: &LineChart) -> Result<Vec<Prepared<'_>>, String> {
         .map(|(index, series)| {
             let colour = match &series.colour {
                 Some(text) => parse_hex_colour(text).ok_or_else(|| {
-                    format!(
-                        "series \"{}\": colour \"{text}\" is not of the form #rrggbb",
-                        series.name
-                    )
+                    format!("series \"{}\": colour \"{text}\" is not of the form #rrggbb", series.name)
                 })?,
                 None => stage_colour(&series.name).unwrap_or_else(|| class_colour(index)),
             };
@@ -143,14 +140,8 @@ where
     DB: DrawingBackend,
     Y: Ranged<ValueType = f64, FormatOption = DefaultFormatting>,
 {
-    let labels = Labels {
-        title: &chart.title,
-        x: &chart.x_label,
-        y: &chart.y_label,
-    };
-    let mut plot = chart_builder(area, &labels, y, look)?
-        .build_cartesian_2d(x.linear(), y_coord)
-        .map_err(failed)?;
+    let labels = Labels { title: &chart.title, x: &chart.x_label, y: &chart.y_label };
+    let mut plot = chart_builder(area, &labels, y, look)?.build_cartesian_2d(x.linear(), y_coord).map_err(failed)?;
     draw_axes(&mut plot, &labels, &|v| x.label(*v), y, true, look)?;
 
     let line_width = look.stroke(2.0);
@@ -164,18 +155,15 @@ where
                 continue;
             }
             if p.series.dashed {
-                plot.draw_series(DashedLineSeries::new(run.iter().copied(), dash, gap, style))
-                    .map_err(failed)?;
+                plot.draw_series(DashedLineSeries::new(run.iter().copied(), dash, gap, style)).map_err(failed)?;
             } else {
-                plot.draw_series(LineSeries::new(run.iter().copied(), style))
-                    .map_err(failed)?;
+                plot.draw_series(LineSeries::new(run.iter().copied(), style)).map_err(failed)?;
             }
         }
         // A lone point has no line to show it, so it always gets a marker.
         let marked = p.point_count() <= MAX_MARKED_POINTS;
         let markers = p.runs.iter().filter(|run| marked || run.len() == 1).flatten();
-        plot.draw_series(markers.map(|point| Circle::new(*point, look.px(3.0), style.filled())))
-            .map_err(failed)?;
+        plot.draw_series(markers.map(|point| Circle::new(*point, look.px(3.0), style.filled()))).map_err(failed)?;
 
         if !p.series.name.is_empty() {
             let dashed = p.series.dashed;
@@ -192,10 +180,8 @@ where
                 });
         }
         for run in &p.runs {
-            let fractions: Vec<(f64, f64)> = run
-                .iter()
-                .map(|(px, py)| (x.fraction(*px, false), y.fraction(*py, chart.log_y)))
-                .collect();
+            let fractions: Vec<(f64, f64)> =
+                run.iter().map(|(px, py)| (x.fraction(*px, false), y.fraction(*py, chart.log_y))).collect();
             samples.extend(along_polyline(&fractions));
         }
     }

@@ -6,10 +6,7 @@ use serde::{Deserialize, Deserializer};
 /// Points `[x, y]` whose coordinates may be `null` (read as NaN).
 pub(crate) fn points<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<[f64; 2]>, D::Error> {
     let points = Vec::<[Option<f64>; 2]>::deserialize(deserializer)?;
-    Ok(points
-        .into_iter()
-        .map(|point| point.map(|v| v.unwrap_or(f64::NAN)))
-        .collect())
+    Ok(points.into_iter().map(|point| point.map(|v| v.unwrap_or(f64::NAN))).collect())
 }
 
 /// Numbers that may be `null` (read as NaN).

@@ -86,33 +86,21 @@ pub fn draw_scatter<DB: DrawingBackend>(
     let x = axes::linear_axis(x_extent, false, max_x_ticks);
     let y = axes::linear_axis(y_extent, false, max_y_ticks);
 
-    let labels = Labels {
-        title: &scatter.title,
-        x: &scatter.x_label,
-        y: &scatter.y_label,
-    };
-    let mut chart = chart_builder(&plot_area, &labels, &y, look)?
-        .build_cartesian_2d(x.linear(), y.linear())
-        .map_err(failed)?;
+    let labels = Labels { title: &scatter.title, x: &scatter.x_label, y: &scatter.y_label };
+    let mut chart =
+        chart_builder(&plot_area, &labels, &y, look)?.build_cartesian_2d(x.linear(), y.linear()).map_err(failed)?;
     draw_axes(&mut chart, &labels, &|v| x.label(*v), &y, true, look)?;
 
     let radius = look.px(2.5).max(1);
     chart
-        .draw_series(
-            shown
-                .iter()
-                .map(|(point, class)| Circle::new(*point, radius, class_colour(*class).filled())),
-        )
+        .draw_series(shown.iter().map(|(point, class)| Circle::new(*point, radius, class_colour(*class).filled())))
         .map_err(failed)?;
 
     if let Some(legend_area) = legend_area {
         // The rows start level with the top of the plot.
         let top = chart.plotting_area().get_pixel_range().1.start - area.get_pixel_range().1.start;
-        let entries: Vec<(String, RGBColor)> = present
-            .iter()
-            .zip(names)
-            .map(|(class, name)| (name, class_colour(*class)))
-            .collect();
+        let entries: Vec<(String, RGBColor)> =
+            present.iter().zip(names).map(|(class, name)| (name, class_colour(*class))).collect();
         draw_side_legend(&legend_area, &entries, top, look)?;
     }
     Ok(())

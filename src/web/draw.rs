@@ -67,9 +67,7 @@ pub fn draw_heatmap(
     boundaries: Vec<u32>,
 ) -> Result<(), JsError> {
     if rows == 0 || cols == 0 {
-        return Err(JsError::new(&format!(
-            "a heatmap needs at least 1 x 1 cells, got {rows} x {cols}"
-        )));
+        return Err(JsError::new(&format!("a heatmap needs at least 1 x 1 cells, got {rows} x {cols}")));
     }
     if rows.checked_mul(cols) != Some(values.len()) {
         return Err(JsError::new(&format!(
@@ -78,11 +76,7 @@ pub fn draw_heatmap(
             values.len()
         )));
     }
-    let colormap = if diverging {
-        Colormap::Diverging
-    } else {
-        Colormap::Sequential
-    };
+    let colormap = if diverging { Colormap::Diverging } else { Colormap::Sequential };
     let pixels = plot::heatmap_rgba(values, rows, cols, (min, max), colormap);
     let scale = fit_to_device_pixels(&canvas)?;
     let placed = blit_crisp(&canvas, &pixels, cols, rows)?;
@@ -137,11 +131,7 @@ pub fn draw_image_grid(
     let images: Vec<Vec<f32>> = values.chunks_exact(per_image).map(<[f32]>::to_vec).collect();
     // About one gap pixel per 14 image pixels: 2 between 28 x 28 digits.
     let gap = (rows.min(cols) / 14).max(1);
-    let colormap = if symmetric {
-        Colormap::Diverging
-    } else {
-        Colormap::Sequential
-    };
+    let colormap = if symmetric { Colormap::Diverging } else { Colormap::Sequential };
     let (pixels, width, height) = plot::image_grid_rgba(&images, rows, cols, count, gap, colormap, symmetric);
     fit_to_device_pixels(&canvas)?;
     blit_crisp(&canvas, &pixels, width, height)?;
@@ -163,11 +153,9 @@ fn draw_chart<Spec: DeserializeOwned>(
     let backend = CanvasBackend::with_canvas_object(canvas)
         .ok_or_else(|| JsError::new(&format!("cannot draw the {kind}: the canvas has no 2-D context")))?;
     let area = backend.into_drawing_area();
-    area.fill(&WHITE)
-        .map_err(|e| JsError::new(&format!("cannot draw the {kind}: {e}")))?;
+    area.fill(&WHITE).map_err(|e| JsError::new(&format!("cannot draw the {kind}: {e}")))?;
     draw(&area, &spec, scale).map_err(|e| JsError::new(&format!("cannot draw the {kind}: {e}")))?;
-    area.present()
-        .map_err(|e| JsError::new(&format!("cannot draw the {kind}: {e}")))
+    area.present().map_err(|e| JsError::new(&format!("cannot draw the {kind}: {e}")))
 }
 
 /// Sets the canvas' drawing buffer to its CSS size times the device pixel ratio (at least 1 x 1)
@@ -199,12 +187,7 @@ fn blit_crisp(canvas: &HtmlCanvasElement, pixels: &[u8], width: usize, height: u
     context.set_fill_style_str("white");
     context.fill_rect(0.0, 0.0, canvas_width, canvas_height);
     if width == 0 || height == 0 {
-        return Ok(Placement {
-            left: 0.0,
-            top: 0.0,
-            width: 0.0,
-            height: 0.0,
-        });
+        return Ok(Placement { left: 0.0, top: 0.0, width: 0.0, height: 0.0 });
     }
 
     // putImageData ignores scaling: put the pixels on a canvas of their own size, then draw that.
@@ -223,9 +206,7 @@ fn blit_crisp(canvas: &HtmlCanvasElement, pixels: &[u8], width: usize, height: u
     // The ImageData views wasm memory: put it at once, before anything could grow the memory.
     let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), width_u32, height_u32)
         .map_err(|_| JsError::new(&format!("cannot make a {width} x {height} image")))?;
-    source_context
-        .put_image_data(&image, 0.0, 0.0)
-        .map_err(|_| JsError::new("cannot fill the picture"))?;
+    source_context.put_image_data(&image, 0.0, 0.0).map_err(|_| JsError::new("cannot fill the picture"))?;
 
     let zoom = (canvas_width / width as f64).min(canvas_height / height as f64);
     let placed = Placement {

@@ -130,7 +130,11 @@ impl LayerObserver for Pictures<'_> {
         let count = AGOP_IMAGES.min(root.eigenvectors.ncols());
         let agop = Object::new();
         set(&agop, "diagonal", &floats(m.diagonal().iter().copied()));
-        set(&agop, "eigenvectors", &floats((0..count).flat_map(|k| root.eigenvectors.column(k).iter().copied().collect::<Vec<_>>())));
+        set(
+            &agop,
+            "eigenvectors",
+            &floats((0..count).flat_map(|k| root.eigenvectors.column(k).iter().copied().collect::<Vec<_>>())),
+        );
         set(&agop, "count", &JsValue::from(count as u32));
         let shape = Array::of2(&JsValue::from(rows as u32), &JsValue::from(cols as u32));
         set(&agop, "shape", &shape);

@@ -10,8 +10,8 @@ use agop_collapse::rng::{Purpose, Stream};
 /// The MNIST binary that ./build.sh writes.
 pub fn mnist() -> Mnist {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www/data/mnist.bin");
-    let bytes = std::fs::read(&path)
-        .unwrap_or_else(|e| panic!("{} is missing ({e}): run ./build.sh first", path.display()));
+    let bytes =
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{} is missing ({e}): run ./build.sh first", path.display()));
     Mnist::decode(&bytes).expect("valid MNIST file")
 }
 
