@@ -175,6 +175,8 @@ fn bad_csv_gets_a_message_that_locates_the_problem() {
         csv::parse("label,a\n0,1\n1,inf\n0,2\n1,1\n").unwrap_err(),
         Error::Csv { line: 3, column: 2, .. }
     ));
+    let too_long: String = (0..20_001).map(|i| format!("{},{i}\n", i % 2)).collect();
+    assert!(csv::parse(&too_long).unwrap_err().to_string().contains("too large"));
 }
 
 #[test]

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::linalg::Mat;
 
 /// Largest number of values (rows x features) accepted from a CSV file.
-pub const MAX_VALUES: usize = 50_000_000;
+pub const MAX_VALUES: usize = 20_000_000;
 
 /// Parses CSV text into a dataset (all rows, in file order). Errors name the line and column of
 /// the first bad value, or what is wrong with the whole (too few classes, a class of one sample).
@@ -42,6 +42,13 @@ pub fn parse(text: &str) -> Result<Dataset> {
         return Err(Error::Data("the CSV file needs a label column and at least one feature column".into()));
     }
     let body = &records[usize::from(has_header)..];
+    if body.len() > super::config::MAX_SAMPLES {
+        return Err(Error::Data(format!(
+            "the CSV file is too large: {} rows; the lab takes at most {} samples",
+            body.len(),
+            super::config::MAX_SAMPLES
+        )));
+    }
     if body.len() * (width - 1) > MAX_VALUES {
         return Err(Error::Data(format!(
             "the CSV file is too large: {} rows x {} features; at most {MAX_VALUES} values fit",
