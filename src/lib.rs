@@ -19,6 +19,7 @@
 //! - [`features`]: random feature maps (ReLU, cos, identity).
 //! - [`nc`]: neural-collapse metrics.
 //! - [`rfm`]: Deep RFM, one layer at a time.
+//! - [`mlp`]: a trained ReLU network: singular-structure stages of every layer, NFA correlation.
 //! - [`views`]: compact pictures of features (Gram matrix, PCA) for display.
 //! - [`hash`]: configs as URL hashes, so that a link reproduces a run.
 //! - [`report`]: the plain-data results (the JSON contract).
@@ -34,6 +35,7 @@ pub mod features;
 pub mod hash;
 pub mod kernel;
 pub mod linalg;
+pub mod mlp;
 pub mod nc;
 pub mod plot;
 pub mod report;

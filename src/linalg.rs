@@ -1,6 +1,6 @@
 //! The few dense kernels everything else uses, all in f64; rows are samples.
 //!
-//! Matrices are nalgebra's; the heavy kernels (products, Cholesky, symmetric eigensolver) run
+//! Matrices are nalgebra's; the heavy kernels (products, Cholesky, symmetric eigensolver, SVD) run
 //! in faer on views of the same memory, single-threaded, so the arithmetic is the same in every
 //! build of one machine.
 
@@ -166,6 +166,31 @@ pub fn psd_sqrt(m: &Mat) -> Option<PsdSqrt> {
     }
     let sqrt = product_transpose(&scaled, &eigenvectors);
     Some(PsdSqrt { sqrt, eigenvalues, eigenvectors })
+}
+
+/// A thin singular value decomposition `a = U diag(S) V^T`.
+pub struct Svd {
+    /// m x r, orthonormal columns (r = min(m, n)).
+    pub u: Mat,
+    /// The r singular values, largest first, all >= 0.
+    pub singular_values: Vec<f64>,
+    /// n x r, orthonormal columns.
+    pub v: Mat,
+}
+
+/// The thin SVD of `a` (m x n), by faer: nalgebra's SVD can return inaccurate factors for
+/// wide matrices. Returns `None` when the iteration does not converge (only with NaN or
+/// infinite entries). Precondition: `a` has at least one row and one column.
+pub fn svd(a: &Mat) -> Option<Svd> {
+    let decomposition = view(a).thin_svd().ok();
+    leave_wide_simd();
+    let decomposition = decomposition?;
+    let (u, v, s) = (decomposition.U(), decomposition.V(), decomposition.S().column_vector());
+    Some(Svd {
+        u: Mat::from_fn(u.nrows(), u.ncols(), |i, j| u[(i, j)]),
+        singular_values: (0..s.nrows()).map(|i| s[i]).collect(),
+        v: Mat::from_fn(v.nrows(), v.ncols(), |i, j| v[(i, j)]),
+    })
 }
 
 /// True when every entry is finite.

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::mlp::MlpConfig;
 pub use crate::nc::Metrics;
 use crate::rfm::RfmConfig;
 
@@ -91,5 +92,69 @@ pub struct RfmResult {
     pub dataset: DatasetSummary,
     pub layers: Vec<LayerReport>,
     /// Seconds spent computing the layers.
+    pub seconds_total: f64,
+}
+
+/// The metrics of the five measured stages of a hidden MLP layer with input Phi and weight
+/// `W = U S V^T`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MlpStages {
+    /// The layer's input Phi.
+    #[serde(rename = "in")]
+    pub input: Metrics,
+    /// `Phi V`.
+    #[serde(rename = "Vt")]
+    pub vt: Metrics,
+    /// `Phi V S`.
+    #[serde(rename = "SVt")]
+    pub svt: Metrics,
+    /// `Phi W^T` (the pre-activation; the same NC1 as `SVt`).
+    #[serde(rename = "USVt")]
+    pub usvt: Metrics,
+    /// `ReLU(Phi W^T)`, the layer's output.
+    pub out: Metrics,
+}
+
+/// Everything measured at one hidden MLP layer at one epoch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MlpLayerReport {
+    /// 1-based.
+    pub layer: usize,
+    pub stages: MlpStages,
+    /// Pearson correlation of the entries of `W^T W` and `AGOP^{1/2}` (the Neural Feature
+    /// Ansatz); `None` when either matrix has all entries equal.
+    pub nfa: Option<f64>,
+    /// The same with the AGOP itself.
+    pub nfa_agop: Option<f64>,
+    /// `[ln NC1(in) - ln NC1(SVt)] / [ln NC1(in) - ln NC1(out)]`: the share of the layer's
+    /// collapse done by the right singular structure; `None` when NC1 does not change.
+    pub share: Option<f64>,
+}
+
+/// One measurement of an MLP during training.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MlpMeasurement {
+    /// Epochs trained before the measurement (0: at initialisation).
+    pub epoch: usize,
+    /// Mean squared error over all entries of the training targets.
+    pub train_loss: f64,
+    pub train_acc: f64,
+    /// `None` without a test set.
+    pub test_acc: Option<f64>,
+    /// The hidden layers, first to last.
+    pub layers: Vec<MlpLayerReport>,
+}
+
+/// The result of an MLP training run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MlpResult {
+    /// Always `"mlp"`.
+    pub kind: String,
+    /// The validated config, every field.
+    pub config: MlpConfig,
+    pub dataset: DatasetSummary,
+    /// The measurements, oldest first.
+    pub history: Vec<MlpMeasurement>,
+    /// Seconds spent training and measuring.
     pub seconds_total: f64,
 }

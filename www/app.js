@@ -1,33 +1,16 @@
 // The page: settings <-> URL hash, runs in the worker, live charts, and window.lab for embedders.
-import init, { configFromHash, configToHash, defaultRfmConfig, freshSeed, validateRfmConfig, version } from './pkg/agop_collapse.js';
+import init, { configFromHash, configToHash, freshSeed, validateRfmConfig, version } from './pkg/agop_collapse.js';
 import { clearCharts, drawLayerCharts, drawPictures, STAGES } from './charts.js';
+import { applyHideAndLock, setupClassroomDialog } from './classroom.js';
+import { autorun, embedCode, embedded, setupEmbed, whenVisible } from './embed.js';
+import { setupExports } from './exports.js';
+import { findPreset, PRESETS } from './presets.js';
+import { buildDigitBoxes, readControls, selectDataset, showDependentControls, writeControls } from './settings.js';
 
 /** Hash keys that are presentation flags, not experiment settings. */
-const PRESENTATION_KEYS = [];
+const PRESENTATION_KEYS = ['preset', 'hide', 'lock'];
 const STEP_NAMES = { kernel: 'kernel matrix', solve: 'ridge solve', agop: 'AGOP', sqrt: 'square root and projection', features: 'random features', metrics: 'collapse metrics' };
 const $ = (id) => document.getElementById(id);
-
-/** Inputs and the config field each one sets: [id, path, kind]. */
-const FIELDS = [
-  ['dataset', ['data', 'dataset'], 'text'],
-  ['n-train', ['data', 'n_train'], 'number'],
-  ['n-test', ['data', 'n_test'], 'number'],
-  ['pool', ['data', 'pool'], 'number'],
-  ['classes', ['data', 'classes'], 'number'],
-  ['dim', ['data', 'dim'], 'number'],
-  ['rank', ['data', 'rank'], 'number'],
-  ['separation', ['data', 'separation'], 'number'],
-  ['noise', ['data', 'noise'], 'number'],
-  ['standardize', ['data', 'standardize'], 'check'],
-  ['depth', ['depth'], 'number'],
-  ['kernel', ['kernel'], 'text'],
-  ['bandwidth', ['bandwidth'], 'number'],
-  ['ridge', ['ridge'], 'number'],
-  ['feature', ['feature'], 'text'],
-  ['width', ['width'], 'number'],
-  ['sigma', ['sigma'], 'number'],
-  ['seed', ['seed'], 'number'],
-];
 
 const lab = {
   state: 'idle',
@@ -41,40 +24,10 @@ window.lab = lab;
 
 let worker = null;
 let session = null; // { configJson, layers, views, done, mode, startedAt, waiters }
+let csvFile = null; // { name, text } of the user's file: it never leaves the page
 let ticker = null;
 
-// ---------- settings ----------
-
-function digitBoxes() {
-  return [...document.querySelectorAll('#digits input')];
-}
-
-function readControls() {
-  const config = JSON.parse(defaultRfmConfig());
-  for (const [id, path, kind] of FIELDS) {
-    const input = $(id);
-    const value = kind === 'check' ? input.checked : kind === 'number' ? (input.value === '' ? null : Number(input.value)) : input.value;
-    path.length === 2 ? (config[path[0]][path[1]] = value) : (config[path[0]] = value);
-  }
-  config.data.digits = digitBoxes().filter((box) => box.checked).map((box) => Number(box.value));
-  return config;
-}
-
-function writeControls(config) {
-  for (const [id, path, kind] of FIELDS) {
-    const value = path.length === 2 ? config[path[0]][path[1]] : config[path[0]];
-    if (kind === 'check') $(id).checked = value;
-    else $(id).value = String(value);
-  }
-  for (const box of digitBoxes()) box.checked = config.data.digits.includes(Number(box.value));
-  showDependentControls(config);
-}
-
-function showDependentControls(config) {
-  document.body.classList.toggle('dataset-mnist', config.data.dataset === 'mnist');
-  document.body.classList.toggle('dataset-synthetic', config.data.dataset === 'synthetic');
-  document.body.classList.toggle('feature-cos', config.feature === 'cos');
-}
+// ---------- settings and links ----------
 
 /** The validated config of the controls as JSON text, or null after showing why not. */
 function validConfig() {
@@ -88,6 +41,16 @@ function validConfig() {
   }
 }
 
+/** The presentation part of the current hash (preset, hide, lock), kept when settings change. */
+function presentationHash() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  return PRESENTATION_KEYS.filter((k) => params.has(k)).map((k) => `&${k}=${params.get(k)}`).join('');
+}
+
+function writeHash(configJson) {
+  history.replaceState(null, '', `#${configToHash(configJson)}${presentationHash()}`);
+}
+
 function settingsChanged(event) {
   const config = readControls();
   showDependentControls(config);
@@ -97,19 +60,44 @@ function settingsChanged(event) {
     event?.target?.setAttribute?.('aria-invalid', 'true');
     return;
   }
-  history.replaceState(null, '', `#${configToHash(json)}`);
+  writeHash(json);
 }
 
 function applyHash() {
   const { config, messages } = configFromHash(location.hash, PRESENTATION_KEYS);
   writeControls(JSON.parse(config));
-  history.replaceState(null, '', `#${configToHash(config)}`);
+  const params = new URLSearchParams(location.hash.slice(1));
+  const unknown = applyHideAndLock(params);
+  if (unknown.length > 0) messages.push(`unknown setting(s) to hide or lock: ${unknown.join(', ')}`);
+  showPreset(params.get('preset'));
+  writeHash(config);
   showMessage(messages.join('\n'));
+}
+
+function showPreset(id) {
+  const preset = id ? findPreset(id) : null;
+  const box = $('preset-text');
+  box.hidden = preset === null;
+  $('preset').value = preset ? preset.id : '';
+  if (preset) {
+    const title = document.createElement('strong');
+    title.textContent = preset.title;
+    box.replaceChildren(title, preset.text);
+  }
 }
 
 function showMessage(text) {
   $('message').textContent = text;
   $('message').hidden = text === '';
+}
+
+async function loadCsv(file) {
+  if (!file) return;
+  csvFile = { name: file.name, text: await file.text() };
+  selectDataset(`csv:${file.name}`);
+  // A file is used as given: every row trains, unless a test share is asked for.
+  $('n-test').value = '0';
+  settingsChanged();
 }
 
 // ---------- runs ----------
@@ -141,8 +129,14 @@ function start(mode, config) {
   }
   const configJson = validConfig();
   if (configJson === null) return Promise.reject(new Error($('message').textContent));
-  history.replaceState(null, '', `#${configToHash(configJson)}`);
-  const fresh = session === null || session.done || session.configJson !== configJson || mode === 'run' && config !== undefined;
+  const dataset = JSON.parse(configJson).data.dataset;
+  if (dataset.startsWith('csv:') && csvFile?.name !== dataset.slice(4)) {
+    const message = `load the CSV file ${dataset.slice(4)} with the file control first`;
+    showMessage(message);
+    return Promise.reject(new Error(message));
+  }
+  writeHash(configJson);
+  const fresh = session === null || session.done || session.configJson !== configJson || (mode === 'run' && config !== undefined);
   const promise = new Promise((resolve, reject) => {
     if (fresh) {
       session = { configJson, layers: [], views: [], done: false, waiters: [] };
@@ -157,10 +151,19 @@ function start(mode, config) {
   session.startedAt = performance.now();
   setState('running');
   if (worker === null) newWorker();
-  worker.postMessage(fresh ? { type: 'start', config: configJson } : { type: 'next' });
+  if (fresh) worker.postMessage({ type: 'start', config: configJson, csv: dataset.startsWith('csv:') ? csvFile.text : '' });
+  else requestLayer();
   progress(fresh ? 'Loading the data…' : 'Next layer…');
   ticker = setInterval(() => progress(), 100);
   return promise;
+}
+
+/** Asks the worker for the next layer, once the lab is in view (embedded labs wait otherwise). */
+function requestLayer() {
+  const current = session;
+  whenVisible().then(() => {
+    if (session === current && lab.state === 'running') worker.postMessage({ type: 'next' });
+  });
 }
 
 let progressText = '';
@@ -175,7 +178,7 @@ function onWorkerMessage(message) {
   const depth = JSON.parse(session.configJson).depth;
   if (message.type === 'started') {
     lab.result = JSON.parse(message.result);
-    worker.postMessage({ type: 'next' });
+    requestLayer();
   } else if (message.type === 'progress') {
     progress(`Layer ${message.layer} of ${depth}: ${STEP_NAMES[message.step] ?? message.step}…`);
   } else if (message.type === 'layer') {
@@ -186,7 +189,7 @@ function onWorkerMessage(message) {
     redraw();
     renderTable();
     if (message.done) finish('done');
-    else if (session.mode === 'run') worker.postMessage({ type: 'next' });
+    else if (session.mode === 'run') requestLayer();
     else pause();
   } else if (message.type === 'error') {
     finish('error', message.message);
@@ -296,19 +299,42 @@ function renderTable() {
   body.replaceChildren(...rows);
 }
 
+function say(text) {
+  $('take-away-status').textContent = text;
+}
+
+async function copy(text, what) {
+  try {
+    await navigator.clipboard.writeText(text);
+    say(`${what} copied.`);
+  } catch {
+    say(`${what}: ${text}`);
+  }
+}
+
 // ---------- start-up ----------
 
 async function main() {
   await init();
   $('version').textContent = `agop-collapse ${version()}`;
-  const digits = $('digits');
-  for (let d = 0; d <= 9; d += 1) {
-    const label = document.createElement('label');
-    label.innerHTML = `<input type="checkbox" name="digit" value="${d}"> ${d}`;
-    digits.append(label);
+  buildDigitBoxes();
+  for (const preset of PRESETS) {
+    const option = document.createElement('option');
+    option.value = preset.id;
+    option.textContent = preset.title;
+    $('preset').append(option);
   }
+  setupEmbed();
   applyHash();
-  $('controls').addEventListener('change', settingsChanged);
+  $('controls').addEventListener('change', (event) => {
+    if (event.target.id === 'preset' || event.target.id === 'csv-file') return;
+    settingsChanged(event);
+  });
+  $('preset').addEventListener('change', () => {
+    const preset = findPreset($('preset').value);
+    if (preset) location.hash = `${preset.hash}&preset=${preset.id}`;
+  });
+  $('csv-file').addEventListener('change', () => loadCsv($('csv-file').files[0]).catch((e) => showMessage(String(e.message ?? e))));
   $('controls').addEventListener('submit', (event) => {
     event.preventDefault();
     start('run').catch(() => {});
@@ -333,8 +359,18 @@ async function main() {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(redraw, 150);
   });
+  setupExports(() => lab.result, showMessage);
+  $('copy-link').addEventListener('click', () => copy(location.href, 'Link'));
+  $('copy-embed').addEventListener('click', () => {
+    $('embed-code').value = embedCode(location.hash);
+    $('embed-dialog').showModal();
+  });
+  $('embed-copy').addEventListener('click', () => copy($('embed-code').value, 'Embed code'));
+  $('embed-close').addEventListener('click', () => $('embed-dialog').close());
+  setupClassroomDialog(() => location.hash.slice(1).split('&').filter((p) => !/^(hide|lock)=/.test(p)).join('&'));
   setState('idle');
   $('status').textContent = 'Ready. Press Run.';
+  if (embedded && autorun) start('run').catch(() => {});
 }
 
 main().catch((error) => {

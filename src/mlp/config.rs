@@ -1,0 +1,86 @@
+//! The validated settings of an MLP training run.
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::DataConfig;
+use crate::error::{Error, Result};
+
+/// Most hidden layers the lab builds.
+pub const MAX_DEPTH: usize = 20;
+/// Widest hidden layer the lab builds.
+pub const MAX_WIDTH: usize = 4096;
+/// Longest training the lab runs, in epochs.
+pub const MAX_EPOCHS: usize = 10_000;
+
+/// An MLP experiment. `Default` is the lab's default, the paper's setting with width 256:
+/// MNIST (see [`DataConfig`]), 5 hidden layers of width 256, xavier gain 0.1, Adam with learning
+/// rate 1e-3 on batches of 128 for 200 epochs, measured every 10 epochs, seed 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MlpConfig {
+    pub data: DataConfig,
+    /// Number of hidden layers.
+    pub depth: usize,
+    /// Width of every hidden layer.
+    pub width: usize,
+    /// Gain of the xavier-uniform initialisation; small (0.1) is the feature-learning regime.
+    pub gain: f64,
+    /// Adam's step size.
+    pub learning_rate: f64,
+    /// Samples per mini-batch (the last batch of an epoch may be smaller).
+    pub batch_size: usize,
+    /// Passes over the training set.
+    pub epochs: usize,
+    /// Epochs between two measurements (there is always one before training and one at the end).
+    pub measure_every: usize,
+    /// The seed every random draw flows from.
+    pub seed: u32,
+}
+
+impl Default for MlpConfig {
+    fn default() -> Self {
+        MlpConfig {
+            data: DataConfig::default(),
+            depth: 5,
+            width: 256,
+            gain: 0.1,
+            learning_rate: 1e-3,
+            batch_size: 128,
+            epochs: 200,
+            measure_every: 10,
+            seed: 0,
+        }
+    }
+}
+
+impl MlpConfig {
+    /// Checks every value; the message names the field and what it must be.
+    pub fn validate(&self) -> Result<()> {
+        self.data.validate()?;
+        if !(1..=MAX_DEPTH).contains(&self.depth) {
+            return Err(Error::config("depth", format!("must be between 1 and {MAX_DEPTH}, got {}", self.depth)));
+        }
+        if !(1..=MAX_WIDTH).contains(&self.width) {
+            return Err(Error::config("width", format!("must be between 1 and {MAX_WIDTH}, got {}", self.width)));
+        }
+        if !(self.gain.is_finite() && self.gain > 0.0) {
+            return Err(Error::config("gain", format!("must be a positive number, got {}", self.gain)));
+        }
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return Err(Error::config(
+                "learning_rate",
+                format!("must be a positive number, got {}", self.learning_rate),
+            ));
+        }
+        if self.batch_size == 0 {
+            return Err(Error::config("batch_size", "must be at least 1, got 0"));
+        }
+        if self.epochs > MAX_EPOCHS {
+            return Err(Error::config("epochs", format!("must be between 0 and {MAX_EPOCHS}, got {}", self.epochs)));
+        }
+        if self.measure_every == 0 {
+            return Err(Error::config("measure_every", "must be at least 1, got 0"));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,141 @@
+//! One measurement of a network: loss and accuracies, and for every hidden layer the collapse
+//! metrics at the five stages of its singular structure and the Neural Feature Ansatz correlation.
+//!
+//! A hidden layer with input Phi (N x p) and weight `W = U S V^T` (thin SVD) is measured at
+//! Phi ("in"), `Phi V` ("Vt"), `Phi V S` ("SVt"), `Phi W^T` ("USVt", the same NC1 as "SVt" since
+//! U has orthonormal columns) and `ReLU(Phi W^T)` ("out").
+
+use crate::error::{Error, Result};
+use crate::kernel::{accuracy, argmax_rows};
+use crate::linalg::{Mat, all_finite, product, psd_sqrt, svd, transpose_product};
+use crate::nc::{Metrics, measure};
+use crate::report::{MlpLayerReport, MlpMeasurement, MlpStages};
+
+use super::network::{Network, mean_squared_error};
+
+/// The five measured stages of a hidden layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MlpStage {
+    /// The layer's input Phi.
+    In,
+    /// `Phi V`: rotated onto the right singular vectors.
+    Vt,
+    /// `Phi V S`: the right singular structure applied.
+    SVt,
+    /// `Phi W^T`: the pre-activation.
+    USVt,
+    /// `ReLU(Phi W^T)`: the layer's output.
+    Out,
+}
+
+impl MlpStage {
+    /// Every stage, in order.
+    pub const ALL: [MlpStage; 5] = [MlpStage::In, MlpStage::Vt, MlpStage::SVt, MlpStage::USVt, MlpStage::Out];
+
+    /// The stage's name, as in the Result JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            MlpStage::In => "in",
+            MlpStage::Vt => "Vt",
+            MlpStage::SVt => "SVt",
+            MlpStage::USVt => "USVt",
+            MlpStage::Out => "out",
+        }
+    }
+}
+
+/// The samples a run trains on and is measured on.
+pub struct Samples {
+    /// N x d training features.
+    pub train: Mat,
+    /// Class of every training row.
+    pub labels: Vec<usize>,
+    /// `2 onehot(labels) - 1`, N x K.
+    pub targets: Mat,
+    /// Test features (may have no rows).
+    pub test: Mat,
+    pub test_labels: Vec<usize>,
+    pub classes: usize,
+}
+
+/// Share of a layer's NC1 reduction that the right singular structure does:
+/// `[ln NC1(in) - ln NC1(SVt)] / [ln NC1(in) - ln NC1(out)]`. `None` when the denominator is
+/// zero or the ratio is not a finite number (an NC1 of zero, for one).
+pub fn share(nc1_in: f64, nc1_svt: f64, nc1_out: f64) -> Option<f64> {
+    let denominator = nc1_in.ln() - nc1_out.ln();
+    let ratio = (nc1_in.ln() - nc1_svt.ln()) / denominator;
+    (denominator != 0.0 && ratio.is_finite()).then_some(ratio)
+}
+
+/// Pearson correlation of all entries of `a` and `b`:
+/// `<a - mean(a), b - mean(b)> / (||a - mean(a)|| ||b - mean(b)||)`. `None` when either has all
+/// entries equal (no spread) or the result is not finite. Precondition: equal shapes.
+pub fn entry_correlation(a: &Mat, b: &Mat) -> Option<f64> {
+    let count = a.len() as f64;
+    let (mean_a, mean_b) = (a.sum() / count, b.sum() / count);
+    let (mut cross, mut spread_a, mut spread_b) = (0.0, 0.0, 0.0);
+    for (&x, &y) in a.iter().zip(b.iter()) {
+        let (x, y) = (x - mean_a, y - mean_b);
+        cross += x * y;
+        spread_a += x * x;
+        spread_b += y * y;
+    }
+    let correlation = cross / (spread_a.sqrt() * spread_b.sqrt());
+    (spread_a > 0.0 && spread_b > 0.0 && correlation.is_finite()).then_some(correlation)
+}
+
+/// Measures `network` on `samples` at `epoch`. Fails with [`Error::NonFinite`] naming the layer
+/// and stage when a loss, a metric or an AGOP is NaN or infinite.
+/// Precondition: the network takes the samples' features and has one output per class.
+pub fn measure_network(network: &Network, samples: &Samples, epoch: usize) -> Result<MlpMeasurement> {
+    let depth = network.depth();
+    let pass = network.forward(&samples.train);
+    let train_loss = mean_squared_error(&pass.output, &samples.targets);
+    if !train_loss.is_finite() {
+        return Err(Error::NonFinite { layer: depth + 1, stage: format!("training loss (epoch {epoch})") });
+    }
+    let predicted = argmax_rows(&pass.output);
+    let train_acc = accuracy(&predicted, &samples.labels);
+    let test_acc = (samples.test.nrows() > 0)
+        .then(|| accuracy(&argmax_rows(&network.output(&samples.test)), &samples.test_labels));
+    let agops = network.input_agops(&pass);
+
+    let mut layers = Vec::with_capacity(depth);
+    for (l, agop) in agops.iter().enumerate() {
+        let layer = l + 1;
+        let non_finite = |stage: &str| Error::NonFinite { layer, stage: stage.into() };
+        let weight = &network.weights()[l];
+        let phi = pass.layer_input(&samples.train, l);
+        let factors = svd(weight).ok_or_else(|| non_finite("SVD of the weights"))?;
+        let rotated = product(phi, &factors.v);
+        let mut scaled = rotated.clone();
+        for (mut column, &s) in scaled.column_iter_mut().zip(&factors.singular_values) {
+            column *= s;
+        }
+        let metrics = |features: &Mat, stage: MlpStage| -> Result<Metrics> {
+            let m = measure(features, &samples.labels, samples.classes, &predicted);
+            m.is_finite().then_some(m).ok_or_else(|| non_finite(stage.name()))
+        };
+        let stages = MlpStages {
+            input: metrics(phi, MlpStage::In)?,
+            vt: metrics(&rotated, MlpStage::Vt)?,
+            svt: metrics(&scaled, MlpStage::SVt)?,
+            usvt: metrics(&pass.pre[l], MlpStage::USVt)?,
+            out: metrics(&pass.hidden[l], MlpStage::Out)?,
+        };
+
+        if !all_finite(agop) {
+            return Err(non_finite("AGOP"));
+        }
+        let root = psd_sqrt(agop).ok_or_else(|| non_finite("AGOP"))?;
+        let gram = transpose_product(weight, weight);
+        layers.push(MlpLayerReport {
+            layer,
+            share: share(stages.input.nc1, stages.svt.nc1, stages.out.nc1),
+            stages,
+            nfa: entry_correlation(&gram, &root.sqrt),
+            nfa_agop: entry_correlation(&gram, agop),
+        });
+    }
+    Ok(MlpMeasurement { epoch, train_loss, train_acc, test_acc, layers })
+}

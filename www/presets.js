@@ -1,0 +1,70 @@
+// Exercises: the paper's open questions as ready-made links (a config plus what to look for).
+// Each preset is a hash; `preset=ID` in a link shows its text.
+
+export const PRESETS = [
+  {
+    id: 'agop-drives-collapse',
+    title: '1. Does the AGOP drive the collapse?',
+    hash: 'dataset=mnist&n=1000&test=500&depth=8&kernel=laplace&bandwidth=2&ridge=0.001&feature=relu&width=256',
+    text: 'Each layer is measured at three stages: its input (X), after the AGOP projection (MX) and after the random map (PhiMX). '
+      + 'Run it and compare the three NC1 lines: where does the drop happen? Then set the feature map to "identity" and run again: '
+      + 'without a nonlinearity, does collapse keep going layer after layer?',
+  },
+  {
+    id: 'kernel-and-map',
+    title: '2. How much do the kernel and the random map matter?',
+    hash: 'dataset=mnist&n=1000&test=500&depth=8&kernel=gaussian&bandwidth=2&ridge=0.001&feature=relu&width=256',
+    text: 'This run uses the Gaussian kernel. Compare its NC1 curve with the Laplace kernel and with the linear one, then try the cos map '
+      + '(random Fourier features) with a small sigma such as 0.05: MX keeps collapsing while X and PhiMX level off. '
+      + 'Which ingredient is essential, and which only changes the speed?',
+  },
+  {
+    id: 'binary-and-ridge',
+    title: '3. Two classes, and the role of the ridge',
+    hash: 'dataset=mnist&n=400&test=200&digits=3,8&depth=6&kernel=laplace&bandwidth=2&ridge=0.1&feature=relu&width=256',
+    text: 'Threes against eights (K = 2), with a large ridge of 0.1. Run it, then lower the ridge to 0.001 and to 0.00001. '
+      + 'How does the ridge change the speed of collapse and the test accuracy? For K = 2 the simplex is two opposite points: check NC2.',
+  },
+  {
+    id: 'dimension-and-rank',
+    title: '4. Data of low rank in a high dimension',
+    hash: 'dataset=synthetic&n=400&test=200&classes=4&dim=200&rank=3&separation=3&noise=1&depth=6&feature=relu&width=256',
+    text: 'Four Gaussian classes that live on a 3-dimensional subspace of a 200-dimensional space. With 4 classes the class means need 3 dimensions: '
+      + 'what happens to NC1 and NC2 when the rank is 1 or 2, too small to hold a simplex? And when the dimension is far larger than the number of samples?',
+  },
+  {
+    id: 'beyond-nc1-nc2',
+    title: '5. Beyond NC1 and NC2',
+    hash: 'dataset=mnist&n=1000&test=500&depth=8&kernel=laplace&bandwidth=2&ridge=0.001&feature=relu&width=256',
+    text: 'Switch the NC2 chart to "equal norms" and "equal angles", and the NC1 chart to Papyan\'s variant. '
+      + 'Do the class means become equinorm and equiangular at the same pace? In the table, watch the NCC agreement: '
+      + 'does the nearest-class-mean rule come to agree with the kernel machine?',
+  },
+  {
+    id: 'linear-kernel-exact',
+    title: '8. Why does the AGOP collapse classes? The exact case',
+    hash: 'dataset=mnist&n=500&test=0&standardize=0&depth=1&kernel=linear&ridge=0.00000001&feature=identity',
+    text: 'With a linear kernel, a tiny ridge and fewer samples (500) than pixels (784), one AGOP projection makes the Gram matrix of the data '
+      + 'proportional to that of the labels: NC1 and NC2 at MX fall to about 1e-9 and the Gram picture at MX is a perfect block pattern. '
+      + 'Raise the ridge step by step (1e-6, 1e-4, 1e-2): how smoothly does the exact collapse fade?',
+  },
+  {
+    id: 'cost',
+    title: '9. What does it cost?',
+    hash: 'dataset=mnist&n=2000&test=500&depth=4&kernel=laplace&bandwidth=2&ridge=0.001&feature=relu&width=1024',
+    text: 'Twice the samples and a four times wider feature map. Look at the time chart: which step dominates, and how does each grow '
+      + 'when you double the samples, the width or the depth? The kernel matrix and the ridge solve grow with the square and the cube of the samples.',
+  },
+  {
+    id: 'other-data',
+    title: '10. Does it carry over to other data?',
+    hash: 'dataset=synthetic&n=600&test=300&classes=6&dim=50&rank=0&separation=3&noise=1&depth=8&feature=relu&width=256',
+    text: 'Six Gaussian clusters instead of digits. Does Deep RFM collapse them the same way? Then load your own CSV file '
+      + '(a label column and numeric features) and run it: the same three stages, the same charts.',
+  },
+];
+
+/** The preset with this id, if any. */
+export function findPreset(id) {
+  return PRESETS.find((p) => p.id === id) ?? null;
+}
