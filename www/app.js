@@ -216,7 +216,8 @@ function finish(state, message) {
   if (session) session.done = true;
   setState(state);
   if (state === 'done') {
-    $('status').textContent = `Done: ${lab.result.layers.length} layers in ${lab.result.seconds_total.toFixed(1)} s of computation.`;
+    const count = lab.result.layers.length;
+    $('status').textContent = `Done: ${count} layer${count === 1 ? '' : 's'} in ${lab.result.seconds_total.toFixed(1)} s of computation.`;
     waiters.forEach((w) => w.resolve(lab.result));
     return;
   }

