@@ -185,12 +185,13 @@ function onWorkerMessage(message) {
     session.layers.push(message.report);
     session.views.push(message.views);
     lab.result = JSON.parse(message.result);
+    // Ask for the next layer first, so that the worker computes while this one is drawn.
+    if (!message.done && session.mode === 'run') requestLayer();
     followLatestLayer();
     redraw();
     renderTable();
     if (message.done) finish('done');
-    else if (session.mode === 'run') requestLayer();
-    else pause();
+    else if (session.mode !== 'run') pause();
   } else if (message.type === 'error') {
     finish('error', message.message);
   }
