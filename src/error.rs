@@ -24,6 +24,10 @@ pub enum Error {
     #[error("CSV line {line}, column {column}: {message}")]
     Csv { line: u64, column: usize, message: String },
 
+    /// Training diverged: the loss is no longer a finite number.
+    #[error("epoch {epoch}: the training loss became NaN or infinite; lower the learning rate")]
+    Diverged { epoch: usize },
+
     /// A NaN or an infinity appeared where the computation cannot recover from it.
     #[error("layer {layer}, stage {stage}: the computation produced NaN or infinity")]
     NonFinite { layer: usize, stage: String },

@@ -84,15 +84,16 @@ pub fn entry_correlation(a: &Mat, b: &Mat) -> Option<f64> {
     (spread_a > 0.0 && spread_b > 0.0 && correlation.is_finite()).then_some(correlation)
 }
 
-/// Measures `network` on `samples` at `epoch`. Fails with [`Error::NonFinite`] naming the layer
-/// and stage when a loss, a metric or an AGOP is NaN or infinite.
+/// Measures `network` on `samples` at `epoch`. Fails with [`Error::Diverged`] when the loss is
+/// NaN or infinite, and with [`Error::NonFinite`] naming the layer and stage when a metric or an
+/// AGOP is.
 /// Precondition: the network takes the samples' features and has one output per class.
 pub fn measure_network(network: &Network, samples: &Samples, epoch: usize) -> Result<MlpMeasurement> {
     let depth = network.depth();
     let pass = network.forward(&samples.train);
     let train_loss = mean_squared_error(&pass.output, &samples.targets);
     if !train_loss.is_finite() {
-        return Err(Error::NonFinite { layer: depth + 1, stage: format!("training loss (epoch {epoch})") });
+        return Err(Error::Diverged { epoch });
     }
     let predicted = argmax_rows(&pass.output);
     let train_acc = accuracy(&predicted, &samples.labels);

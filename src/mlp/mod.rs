@@ -137,10 +137,7 @@ impl MlpTraining {
             let targets = self.samples.targets.select_rows(batch);
             let (loss, gradients) = self.network.loss_and_gradients(&x, &targets);
             if !loss.is_finite() {
-                return Err(Error::NonFinite {
-                    layer: self.config.depth + 1,
-                    stage: format!("training loss (epoch {})", self.epoch + 1),
-                });
+                return Err(Error::Diverged { epoch: self.epoch + 1 });
             }
             self.adam.step(self.network.weights_mut(), &gradients);
         }

@@ -42,9 +42,11 @@ impl Pass {
 
 impl Network {
     /// A network from `inputs` features through `depth` hidden layers of `width` to `outputs`,
-    /// every layer (the output layer too, as in the paper's code) drawn xavier-uniform:
-    /// `U(-a, a)` with `a = gain sqrt(6 / (fan_in + fan_out))`, layer after layer, each matrix
-    /// in row-major order (PyTorch's storage order). Preconditions: every size >= 1, `gain > 0`.
+    /// every layer drawn xavier-uniform: `U(-a, a)` with `a = gain sqrt(6 / (fan_in + fan_out))`,
+    /// layer after layer, each matrix in row-major order (PyTorch's storage order). The output
+    /// layer too gets the small gain, so that one knob sets the scale of the whole network (the
+    /// authors' code leaves it at PyTorch's default `U(-1/sqrt(fan_in), 1/sqrt(fan_in))`).
+    /// Preconditions: every size >= 1, `gain > 0`.
     pub fn xavier(inputs: usize, width: usize, depth: usize, outputs: usize, gain: f64, rng: &mut Stream) -> Self {
         let mut sizes = vec![inputs];
         sizes.extend(std::iter::repeat_n(width, depth));
@@ -169,19 +171,32 @@ impl Network {
     pub fn input_agops(&self, pass: &Pass) -> Vec<Mat> {
         let depth = self.depth();
         let n = pass.output.nrows();
-        let mut agops: Vec<Mat> = self.weights[..depth].iter().map(|w| Mat::zeros(w.ncols(), w.ncols())).collect();
+        // J_i = G_i W_l with G_i the Jacobian with respect to the pre-activation Z_l, so
+        // AGOP_l = W_l^T (sum_i G_i^T G_i) W_l: the sums over samples and outputs stay width x
+        // width, which spares the wide products with the data's dimension.
+        let mut inner: Vec<Mat> = self.weights[..depth].iter().map(|w| Mat::zeros(w.nrows(), w.nrows())).collect();
         let last = &self.weights[depth];
         for c in 0..last.nrows() {
             // d f_c / d H_{depth-1} is the row c of the output layer for every sample.
             let mut upstream = Mat::from_fn(n, last.ncols(), |_, j| last[(c, j)]);
             for l in (0..depth).rev() {
                 apply_relu_mask(&mut upstream, &pass.pre[l]);
-                upstream = product(&upstream, &self.weights[l]);
                 // sum_i g_i g_i^T over the rows g_i of the gradient, one triangle computed.
-                agops[l] += outer_gram(&upstream.transpose());
+                inner[l] += outer_gram(&upstream.transpose());
+                if l > 0 {
+                    upstream = product(&upstream, &self.weights[l]);
+                }
             }
         }
-        agops
+        inner
+            .iter()
+            .zip(&self.weights)
+            .map(|(middle, w)| {
+                let agop = transpose_product(w, &product(middle, w));
+                // Symmetric in exact arithmetic; make it so in floating point for the eigensolver.
+                (&agop + agop.transpose()) * 0.5
+            })
+            .collect()
     }
 }
 

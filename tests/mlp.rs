@@ -1,0 +1,416 @@
+//! The MLP: backpropagation and the per-layer AGOP against finite differences, the
+//! singular-structure stages, collapse on separable data, determinism, validation and the CLI.
+
+mod common;
+
+use agop_collapse::Error;
+use agop_collapse::data::{self, DataConfig, DatasetSource, Split};
+use agop_collapse::kernel::signed_one_hot;
+use agop_collapse::linalg::{Mat, svd};
+use agop_collapse::mlp::measure::{entry_correlation, share};
+use agop_collapse::mlp::{MlpConfig, MlpTraining, Network};
+use agop_collapse::rng::{Purpose, Stream};
+use common::{gaussian, relative_difference};
+
+/// 3 hidden layers of width 5 on 6 samples of dimension 4, 3 outputs; gain 1 so that every
+/// layer carries signals of order one.
+fn tiny_network() -> (Network, Mat, Mat) {
+    let network = Network::xavier(4, 5, 3, 3, 1.0, &mut Stream::new(7, Purpose::Init));
+    let x = gaussian(6, 4, 11);
+    let targets = signed_one_hot(&[0, 1, 2, 0, 1, 2], 3);
+    (network, x, targets)
+}
+
+#[test]
+fn backprop_gradients_equal_central_finite_differences() {
+    let (network, x, targets) = tiny_network();
+    let (loss, gradients) = network.loss_and_gradients(&x, &targets);
+    assert!(loss > 0.1, "loss {loss}");
+    assert_eq!(gradients.len(), 4);
+    let h = 1e-6;
+    for (l, gradient) in gradients.iter().enumerate() {
+        assert_eq!(gradient.shape(), network.weights()[l].shape());
+        let mut expected = Mat::zeros(gradient.nrows(), gradient.ncols());
+        for i in 0..gradient.nrows() {
+            for j in 0..gradient.ncols() {
+                let mut moved = network.clone();
+                moved.weights_mut()[l][(i, j)] += h;
+                let plus = moved.loss_and_gradients(&x, &targets).0;
+                moved.weights_mut()[l][(i, j)] -= 2.0 * h;
+                let minus = moved.loss_and_gradients(&x, &targets).0;
+                expected[(i, j)] = (plus - minus) / (2.0 * h);
+            }
+        }
+        assert!(expected.amax() > 1e-3, "layer {l}: no gradient to compare");
+        let error = relative_difference(gradient, &expected);
+        assert!(error < 1e-6, "layer {l}: relative error {error:e}");
+    }
+}
+
+/// `sum_i J_i^T J_i` with J_i the finite-difference Jacobian of the network's output with respect
+/// to the input of layer `l` at sample i.
+fn finite_difference_agop(network: &Network, layer_inputs: &Mat, l: usize) -> Mat {
+    let (n, p) = layer_inputs.shape();
+    let h = 1e-6;
+    let mut total = Mat::zeros(p, p);
+    for i in 0..n {
+        let row = layer_inputs.rows(i, 1).into_owned();
+        let mut jacobian = Mat::zeros(network.weights().last().unwrap().nrows(), p);
+        for t in 0..p {
+            let (mut plus, mut minus) = (row.clone(), row.clone());
+            plus[(0, t)] += h;
+            minus[(0, t)] -= h;
+            let difference = network.output_from(l, &plus) - network.output_from(l, &minus);
+            jacobian.column_mut(t).copy_from(&(difference.transpose() / (2.0 * h)));
+        }
+        total += jacobian.transpose() * &jacobian;
+    }
+    total
+}
+
+#[test]
+fn layer_agops_equal_finite_difference_jacobians() {
+    let (network, x, _) = tiny_network();
+    let pass = network.forward(&x);
+    let agops = network.input_agops(&pass);
+    assert_eq!(agops.len(), 3);
+    for (l, agop) in agops.iter().enumerate() {
+        let expected = finite_difference_agop(&network, pass.layer_input(&x, l), l);
+        assert!(expected.amax() > 1e-3, "layer {l}: AGOP vanishes");
+        let error = relative_difference(agop, &expected);
+        assert!(error < 1e-6, "layer {l}: relative error {error:e}");
+    }
+}
+
+#[test]
+fn output_from_the_first_layer_is_the_output() {
+    let (network, x, _) = tiny_network();
+    let pass = network.forward(&x);
+    assert_eq!(network.output_from(0, &x), pass.output);
+    assert!(relative_difference(&network.output_from(2, &pass.hidden[1]), &pass.output) < 1e-15);
+}
+
+#[test]
+fn thin_svd_reconstructs_wide_and_tall_matrices() {
+    for (rows, cols) in [(8, 30), (30, 8), (12, 12)] {
+        let a = gaussian(rows, cols, 3);
+        let f = svd(&a).unwrap();
+        let r = rows.min(cols);
+        assert_eq!((f.u.shape(), f.v.shape(), f.singular_values.len()), ((rows, r), (cols, r), r));
+        assert!(f.singular_values.windows(2).all(|s| s[0] >= s[1] && s[1] >= 0.0));
+        let rebuilt = &f.u * Mat::from_diagonal(&f.singular_values.clone().into()) * f.v.transpose();
+        assert!(relative_difference(&rebuilt, &a) < 1e-13, "{rows} x {cols}");
+        for q in [&f.u, &f.v] {
+            assert!(relative_difference(&(q.transpose() * q), &Mat::identity(r, r)) < 1e-13);
+        }
+    }
+}
+
+#[test]
+fn share_and_correlation_handle_their_edge_cases() {
+    assert!((share(1.0, 0.1, 0.01).unwrap() - 0.5).abs() < 1e-12);
+    assert_eq!(share(0.5, 0.1, 0.5), None, "NC1 unchanged by the layer");
+    assert_eq!(share(0.5, 0.0, 0.1), None, "NC1 of zero");
+    let a = gaussian(5, 5, 1);
+    assert!((entry_correlation(&a, &(&a * 3.0).add_scalar(2.0)).unwrap() - 1.0).abs() < 1e-12);
+    assert!((entry_correlation(&a, &-&a).unwrap() + 1.0).abs() < 1e-12);
+    assert_eq!(entry_correlation(&a, &Mat::from_element(5, 5, 2.0)), None);
+}
+
+fn mnist_split(config: &MlpConfig) -> Split {
+    data::load(&config.data, config.seed as u64, Some(&common::mnist()), None).unwrap()
+}
+
+/// MNIST, so that the first layer's weight is wide (64 x 784).
+fn small_mnist_config() -> MlpConfig {
+    MlpConfig {
+        data: DataConfig { n_train: 200, n_test: 100, ..DataConfig::default() },
+        depth: 3,
+        width: 64,
+        epochs: 10,
+        measure_every: 5,
+        ..MlpConfig::default()
+    }
+}
+
+#[test]
+fn usvt_has_the_nc1_of_svt_at_every_layer_and_epoch() {
+    let config = small_mnist_config();
+    let result = MlpTraining::run(config.clone(), mnist_split(&config)).unwrap();
+    let epochs: Vec<usize> = result.history.iter().map(|h| h.epoch).collect();
+    assert_eq!(epochs, [0, 5, 10]);
+    for entry in &result.history {
+        assert_eq!(entry.layers.len(), 3);
+        assert!(entry.test_acc.is_some());
+        for layer in &entry.layers {
+            let (svt, usvt) = (layer.stages.svt.nc1, layer.stages.usvt.nc1);
+            assert!(
+                common::close(svt, usvt, 1e-9, 0.0),
+                "epoch {} layer {}: {svt} vs {usvt}",
+                entry.epoch,
+                layer.layer
+            );
+            for value in [layer.nfa.unwrap(), layer.nfa_agop.unwrap()] {
+                assert!((-1.0..=1.0).contains(&value));
+            }
+        }
+        // The stages chain: a layer's output is the next layer's input.
+        for pair in entry.layers.windows(2) {
+            assert_eq!(pair[0].stages.out.nc1, pair[1].stages.input.nc1);
+        }
+    }
+}
+
+fn separable_config() -> MlpConfig {
+    MlpConfig {
+        data: DataConfig {
+            dataset: DatasetSource::Synthetic,
+            classes: 4,
+            dim: 20,
+            separation: 5.0,
+            n_train: 200,
+            n_test: 100,
+            ..DataConfig::default()
+        },
+        depth: 3,
+        width: 64,
+        batch_size: 32,
+        epochs: 100,
+        measure_every: 20,
+        ..MlpConfig::default()
+    }
+}
+
+fn synthetic_split(config: &MlpConfig) -> Split {
+    data::load(&config.data, config.seed as u64, None, None).unwrap()
+}
+
+#[test]
+fn training_on_separable_data_collapses_the_last_hidden_layer() {
+    let config = separable_config();
+    let result = MlpTraining::run(config.clone(), synthetic_split(&config)).unwrap();
+    assert_eq!(result.kind, "mlp");
+    assert_eq!(result.history.len(), 6);
+    let (first, last) = (&result.history[0], result.history.last().unwrap());
+    assert_eq!((first.epoch, last.epoch), (0, 100));
+    assert!(last.train_loss < first.train_loss / 10.0, "loss {} -> {}", first.train_loss, last.train_loss);
+    assert!(
+        last.train_acc > 0.95 && last.test_acc.unwrap() > 0.95,
+        "accuracies {} {:?}",
+        last.train_acc,
+        last.test_acc
+    );
+    let (before, after) = (first.layers[2].stages.out.nc1, last.layers[2].stages.out.nc1);
+    assert!(before / after >= 10.0, "NC1 of the last hidden layer {before} -> {after}");
+}
+
+#[test]
+fn stepping_gives_the_history_of_a_whole_run() {
+    let config = MlpConfig { epochs: 12, measure_every: 5, ..separable_config() };
+    let whole = MlpTraining::run(config.clone(), synthetic_split(&config)).unwrap();
+    let mut training = MlpTraining::new(config.clone(), synthetic_split(&config)).unwrap();
+    assert_eq!(training.train_epochs(3).unwrap().map(|m| m.epoch), Some(0), "the first call measures epoch 0");
+    assert_eq!(training.train_epochs(3).unwrap(), None);
+    assert_eq!(training.epoch(), 3);
+    assert_eq!(training.train_epochs(100).unwrap().map(|m| m.epoch), Some(5), "stops at a measurement");
+    assert_eq!(training.train_epochs(100).unwrap().map(|m| m.epoch), Some(10));
+    assert!(!training.is_done());
+    assert_eq!(training.train_epochs(100).unwrap().map(|m| m.epoch), Some(12), "the last epoch is measured");
+    assert!(training.is_done());
+    assert_eq!(training.train_epochs(1).unwrap(), None);
+    assert_eq!(training.history(), whole.history.as_slice());
+    assert_eq!(training.result().history, whole.history);
+}
+
+#[test]
+fn same_seed_repeats_exactly_and_another_seed_differs() {
+    let config = MlpConfig { epochs: 20, measure_every: 10, ..separable_config() };
+    let first = MlpTraining::run(config.clone(), synthetic_split(&config)).unwrap();
+    let second = MlpTraining::run(config.clone(), synthetic_split(&config)).unwrap();
+    assert_eq!((&first.config, &first.dataset, &first.history), (&second.config, &second.dataset, &second.history));
+    let other = MlpConfig { seed: 1, ..config };
+    let third = MlpTraining::run(other.clone(), synthetic_split(&other)).unwrap();
+    assert_ne!(first.history[1].train_loss, third.history[1].train_loss);
+}
+
+#[test]
+fn zero_epochs_measure_the_initial_network_only() {
+    let config = MlpConfig { epochs: 0, ..separable_config() };
+    let result = MlpTraining::run(config.clone(), synthetic_split(&config)).unwrap();
+    assert_eq!(result.history.len(), 1);
+    assert_eq!(result.history[0].epoch, 0);
+}
+
+#[test]
+fn a_diverging_run_stops_naming_the_training_loss() {
+    let config = MlpConfig { learning_rate: 1e200, epochs: 5, ..separable_config() };
+    let error = MlpTraining::run(config.clone(), synthetic_split(&config)).unwrap_err();
+    assert!(matches!(error, Error::Diverged { epoch: 1 }), "{error}");
+}
+
+#[test]
+fn invalid_configs_are_rejected_naming_the_field() {
+    let cases: [(MlpConfig, &str); 9] = [
+        (MlpConfig { depth: 0, ..MlpConfig::default() }, "depth"),
+        (MlpConfig { depth: 21, ..MlpConfig::default() }, "depth"),
+        (MlpConfig { width: 0, ..MlpConfig::default() }, "width"),
+        (MlpConfig { width: 5000, ..MlpConfig::default() }, "width"),
+        (MlpConfig { gain: f64::NAN, ..MlpConfig::default() }, "gain"),
+        (MlpConfig { learning_rate: 0.0, ..MlpConfig::default() }, "learning_rate"),
+        (MlpConfig { batch_size: 0, ..MlpConfig::default() }, "batch_size"),
+        (MlpConfig { epochs: 10_001, ..MlpConfig::default() }, "epochs"),
+        (MlpConfig { measure_every: 0, ..MlpConfig::default() }, "measure_every"),
+    ];
+    for (config, field) in cases {
+        let error = config.validate().unwrap_err();
+        assert!(matches!(&error, Error::InvalidConfig { field: f, .. } if f == field), "{field}: {error}");
+        assert!(error.to_string().contains(field));
+        let split = synthetic_split(&separable_config());
+        assert!(MlpTraining::new(config, split).is_err(), "{field}: new accepted it");
+    }
+    assert_eq!(MlpConfig::default().validate(), Ok(()));
+    let data_error = MlpConfig { data: DataConfig { pool: 3, ..DataConfig::default() }, ..MlpConfig::default() };
+    assert!(data_error.validate().unwrap_err().to_string().contains("pool"));
+}
+
+#[test]
+fn config_json_fills_defaults_and_rejects_unknown_fields() {
+    let config: MlpConfig = serde_json::from_str(r#"{"depth": 2, "learning_rate": 0.01}"#).unwrap();
+    assert_eq!(config, MlpConfig { depth: 2, learning_rate: 0.01, ..MlpConfig::default() });
+    let error = serde_json::from_str::<MlpConfig>(r#"{"widht": 3}"#).unwrap_err().to_string();
+    assert!(error.contains("widht"), "{error}");
+}
+
+#[cfg(feature = "cli")]
+mod cli {
+    use std::process::{Command, Output};
+
+    use serde_json::Value;
+
+    fn run(args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_agop-collapse"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("the CLI starts")
+    }
+
+    const SMALL: [&str; 13] = [
+        "mlp",
+        "--n-train",
+        "100",
+        "--n-test",
+        "50",
+        "--depth",
+        "2",
+        "--width",
+        "32",
+        "--epochs",
+        "4",
+        "--measure-every",
+        "2",
+    ];
+
+    #[test]
+    fn result_json_follows_the_contract() {
+        let out = run(&SMALL);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["kind"], "mlp");
+        let config = &json["config"];
+        assert_eq!((config["depth"].as_u64(), config["width"].as_u64()), (Some(2), Some(32)));
+        assert_eq!((config["gain"].as_f64(), config["learning_rate"].as_f64()), (Some(0.1), Some(1e-3)));
+        assert_eq!((config["batch_size"].as_u64(), config["epochs"].as_u64()), (Some(128), Some(4)));
+        assert_eq!((config["measure_every"].as_u64(), config["seed"].as_u64()), (Some(2), Some(0)));
+        assert_eq!(config["data"]["dataset"], "mnist");
+        let dataset = &json["dataset"];
+        assert_eq!((dataset["n_train"].as_u64(), dataset["n_test"].as_u64()), (Some(100), Some(50)));
+        assert_eq!((dataset["dim"].as_u64(), dataset["classes"].as_u64()), (Some(784), Some(10)));
+        let history = json["history"].as_array().unwrap();
+        let epochs: Vec<u64> = history.iter().map(|h| h["epoch"].as_u64().unwrap()).collect();
+        assert_eq!(epochs, [0, 2, 4]);
+        for entry in history {
+            assert!(entry["train_loss"].as_f64().unwrap() > 0.0);
+            assert!(entry["train_acc"].is_f64() && entry["test_acc"].is_f64());
+            let layers = entry["layers"].as_array().unwrap();
+            assert_eq!(layers.len(), 2);
+            for (i, layer) in layers.iter().enumerate() {
+                assert_eq!(layer["layer"], i + 1);
+                for stage in ["in", "Vt", "SVt", "USVt", "out"] {
+                    for metric in [
+                        "nc1",
+                        "nc1_trace",
+                        "nc1_papyan",
+                        "nc1_wt",
+                        "nc2",
+                        "nc2_orth",
+                        "nc2_equinorm",
+                        "nc2_equiangle",
+                        "ncc_agreement",
+                    ] {
+                        assert!(layer["stages"][stage][metric].is_f64(), "layer {} {stage} {metric}", i + 1);
+                    }
+                }
+                assert!(layer["nfa"].is_f64() && layer["nfa_agop"].is_f64());
+                assert!(layer["share"].is_f64() || layer["share"].is_null());
+            }
+        }
+        assert!(json["seconds_total"].as_f64().unwrap() > 0.0);
+    }
+
+    /// Every bad input exits non-zero with one line on stderr that names the problem.
+    #[test]
+    fn bad_flag_values_get_a_one_line_message() {
+        let cases: [(&[&str], &str); 8] = [
+            (&["mlp", "--gain", "-1"], "gain"),
+            (&["mlp", "--lr", "nan"], "learning_rate"),
+            (&["mlp", "--depth", "0"], "depth"),
+            (&["mlp", "--width", "wide"], "--width"),
+            (&["mlp", "--batch-size", "0"], "batch_size"),
+            (&["mlp", "--epochs", "20000"], "epochs"),
+            (&["mlp", "--measure-every", "0"], "measure_every"),
+            (&["mlp", "--kernel", "laplace"], "--kernel"),
+        ];
+        for (args, needle) in cases {
+            let out = run(args);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!out.status.success(), "{args:?} succeeded");
+            assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+            assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: not one line: {stderr}");
+            assert!(stderr.contains(needle), "{args:?}: message does not name '{needle}': {stderr}");
+            assert!(out.stdout.is_empty(), "{args:?} printed a result");
+        }
+    }
+
+    #[test]
+    fn help_explains_every_flag_with_its_default() {
+        let out = run(&["mlp", "--help"]);
+        assert!(out.status.success());
+        let help = String::from_utf8_lossy(&out.stdout);
+        for flag in [
+            "--dataset",
+            "--n-train",
+            "--n-test",
+            "--digits",
+            "--pool",
+            "--classes",
+            "--dim",
+            "--separation",
+            "--noise",
+            "--rank",
+            "--depth",
+            "--width",
+            "--gain",
+            "--lr",
+            "--batch-size",
+            "--epochs",
+            "--measure-every",
+            "--seed",
+        ] {
+            let line =
+                help.lines().find(|l| l.trim_start().starts_with(flag)).unwrap_or_else(|| panic!("{flag} missing"));
+            assert!(line.len() > flag.len() + 20 && line.contains("[default: "), "{flag}: {line}");
+        }
+        assert!(help.contains("--no-standardize"));
+    }
+}
