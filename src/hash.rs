@@ -1,19 +1,23 @@
 //! Experiment configs as URL hashes (`#dataset=mnist&n=1000&depth=8&...&seed=0`), so that a link
 //! reproduces a run. Every value goes through the same parsing and validation as everywhere
 //! else; a bad value is reported and that one setting falls back to its default.
+//!
+//! One hash holds both experiments of the page: the Deep RFM settings (with the data and the
+//! seed, which the network shares) and the network's own settings (`net_depth`, `lr`, ...).
 
 use std::str::FromStr;
 
 use crate::data::DatasetSource;
+use crate::mlp::MlpConfig;
 use crate::rfm::RfmConfig;
 
-/// One setting: its key in the hash, how to write it, how to read it, and whether it matters
-/// for a given config (synthetic-only settings are left out of MNIST links, and so on).
-struct Setting {
+/// One setting of a config `C`: its key in the hash, how to write it, how to read it, and
+/// whether it matters for a given config (synthetic-only settings are left out of MNIST links).
+struct Setting<C> {
     key: &'static str,
-    write: fn(&RfmConfig) -> String,
-    read: fn(&mut RfmConfig, &str) -> Result<(), String>,
-    applies: fn(&RfmConfig) -> bool,
+    write: fn(&C) -> String,
+    read: fn(&mut C, &str) -> Result<(), String>,
+    applies: fn(&C) -> bool,
 }
 
 fn parse<T: FromStr>(key: &str, value: &str, what: &str) -> Result<T, String> {
@@ -42,8 +46,9 @@ fn cos_only(c: &RfmConfig) -> bool {
     c.feature == crate::features::FeatureKind::Cos
 }
 
-/// In the order they are applied: `rank` after `dim`, so that their joint check sees both.
-const SETTINGS: [Setting; 18] = [
+/// In the order they are applied (`rank` after `dim`, so that their joint check sees both) and
+/// written (the seed last, so links read naturally).
+const SETTINGS: [Setting<RfmConfig>; 19] = [
     Setting {
         key: "dataset",
         write: |c| String::from(c.data.dataset.clone()),
@@ -176,45 +181,126 @@ const SETTINGS: [Setting; 18] = [
         read: |c, v| set(&mut c.sigma, "sigma", v, "a number"),
         applies: cos_only,
     },
+    Setting {
+        key: "seed",
+        write: |c| c.seed.to_string(),
+        read: |c, v| set(&mut c.seed, "seed", v, "a whole number from 0 to 4294967295"),
+        applies: always,
+    },
 ];
 
-/// The seed is written last, so links read naturally.
-const SEED_KEY: &str = "seed";
+/// The network's own settings; its data and seed are those of the Deep RFM settings.
+const NETWORK_SETTINGS: [Setting<MlpConfig>; 7] = [
+    Setting {
+        key: "net_depth",
+        write: |c| c.depth.to_string(),
+        read: |c, v| set(&mut c.depth, "net_depth", v, "a whole number"),
+        applies: |_| true,
+    },
+    Setting {
+        key: "net_width",
+        write: |c| c.width.to_string(),
+        read: |c, v| set(&mut c.width, "net_width", v, "a whole number"),
+        applies: |_| true,
+    },
+    Setting {
+        key: "gain",
+        write: |c| c.gain.to_string(),
+        read: |c, v| set(&mut c.gain, "gain", v, "a number"),
+        applies: |_| true,
+    },
+    Setting {
+        key: "lr",
+        write: |c| c.learning_rate.to_string(),
+        read: |c, v| set(&mut c.learning_rate, "lr", v, "a number"),
+        applies: |_| true,
+    },
+    Setting {
+        key: "batch",
+        write: |c| c.batch_size.to_string(),
+        read: |c, v| set(&mut c.batch_size, "batch", v, "a whole number"),
+        applies: |_| true,
+    },
+    Setting {
+        key: "epochs",
+        write: |c| c.epochs.to_string(),
+        read: |c, v| set(&mut c.epochs, "epochs", v, "a whole number"),
+        applies: |_| true,
+    },
+    Setting {
+        key: "every",
+        write: |c| c.measure_every.to_string(),
+        read: |c, v| set(&mut c.measure_every, "every", v, "a whole number"),
+        applies: |_| true,
+    },
+];
+
+fn write_settings<C>(settings: &[Setting<C>], config: &C) -> Vec<String> {
+    settings.iter().filter(|s| (s.applies)(config)).map(|s| format!("{}={}", s.key, (s.write)(config))).collect()
+}
 
 /// The hash of `config` (without the leading `#`): every setting that matters for it.
 pub fn to_hash(config: &RfmConfig) -> String {
-    let mut parts: Vec<String> =
-        SETTINGS.iter().filter(|s| (s.applies)(config)).map(|s| format!("{}={}", s.key, (s.write)(config))).collect();
-    parts.push(format!("{SEED_KEY}={}", config.seed));
-    parts.join("&")
+    write_settings(&SETTINGS, config).join("&")
 }
 
-/// The config a hash describes (leading `#` optional), starting from the defaults, and one
-/// message per value that could not be used (that setting keeps its default). Keys listed in
-/// `other_keys` belong to someone else (presentation flags) and are passed over silently.
-pub fn from_hash(hash: &str, other_keys: &[&str]) -> (RfmConfig, Vec<String>) {
+/// The network's own settings as hash parameters (`net_depth=5&net_width=256&...`), to follow
+/// the Deep RFM part of a hash.
+pub fn network_to_hash(config: &MlpConfig) -> String {
+    write_settings(&NETWORK_SETTINGS, config).join("&")
+}
+
+fn pairs_of(hash: &str) -> Vec<(String, String)> {
     let text = hash.strip_prefix('#').unwrap_or(hash);
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(text.as_bytes()).into_owned().collect();
+    form_urlencoded::parse(text.as_bytes()).into_owned().collect()
+}
+
+/// Applies every setting found in `pairs` to `config`, in the order of `settings`, keeping a
+/// value only when the whole config still validates; otherwise records why.
+fn apply_settings<C: Clone>(
+    settings: &[Setting<C>],
+    pairs: &[(String, String)],
+    config: &mut C,
+    validate: fn(&C) -> crate::Result<()>,
+    messages: &mut Vec<String>,
+) {
+    for setting in settings {
+        let Some((_, value)) = pairs.iter().rev().find(|(k, _)| k == setting.key) else { continue };
+        let mut candidate = config.clone();
+        match (setting.read)(&mut candidate, value).and_then(|()| validate(&candidate).map_err(|e| e.to_string())) {
+            Ok(()) => *config = candidate,
+            Err(message) => messages.push(format!("{message} (the default is used)")),
+        }
+    }
+}
+
+/// The Deep RFM config a hash describes (leading `#` optional), starting from the defaults, and
+/// one message per value that could not be used (that setting keeps its default). The network's
+/// settings are read by [`network_from_hash`]; keys listed in `other_keys` belong to someone
+/// else (presentation flags) and are passed over silently; any other key is reported.
+pub fn from_hash(hash: &str, other_keys: &[&str]) -> (RfmConfig, Vec<String>) {
+    let pairs = pairs_of(hash);
     let mut config = RfmConfig::default();
     let mut messages = Vec::new();
     for (key, _) in &pairs {
-        let known = SETTINGS.iter().any(|s| s.key == key) || key == SEED_KEY || other_keys.contains(&key.as_str());
+        let known = SETTINGS.iter().any(|s| s.key == key)
+            || NETWORK_SETTINGS.iter().any(|s| s.key == key)
+            || other_keys.contains(&key.as_str());
         if !known {
             messages.push(format!("unknown setting '{key}' in the link was ignored"));
         }
     }
-    let value_of = |key: &str| pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
-    let mut apply = |config: &mut RfmConfig, key: &str, read: &dyn Fn(&mut RfmConfig, &str) -> Result<(), String>| {
-        let Some(value) = value_of(key) else { return };
-        let mut candidate = config.clone();
-        match read(&mut candidate, value).and_then(|()| candidate.validate().map_err(|e| e.to_string())) {
-            Ok(()) => *config = candidate,
-            Err(message) => messages.push(format!("{message} (the default is used)")),
-        }
-    };
-    for setting in &SETTINGS {
-        apply(&mut config, setting.key, &setting.read);
-    }
-    apply(&mut config, SEED_KEY, &|c, v| set(&mut c.seed, SEED_KEY, v, "a whole number from 0 to 4294967295"));
+    apply_settings(&SETTINGS, &pairs, &mut config, RfmConfig::validate, &mut messages);
+    (config, messages)
+}
+
+/// The network config a hash describes: its own settings from the hash (defaults otherwise),
+/// the data and seed of `rfm` (the config [`from_hash`] read from the same hash), and one
+/// message per value that could not be used.
+pub fn network_from_hash(hash: &str, rfm: &RfmConfig) -> (MlpConfig, Vec<String>) {
+    let pairs = pairs_of(hash);
+    let mut config = MlpConfig { data: rfm.data.clone(), seed: rfm.seed, ..MlpConfig::default() };
+    let mut messages = Vec::new();
+    apply_settings(&NETWORK_SETTINGS, &pairs, &mut config, MlpConfig::validate, &mut messages);
     (config, messages)
 }

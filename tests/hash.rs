@@ -85,3 +85,32 @@ fn joint_checks_see_both_settings_and_unknown_keys_are_reported() {
     assert_eq!(config.data.dataset, DatasetSource::Mnist);
     assert!(messages[0].contains("CSV"), "{messages:?}");
 }
+
+#[test]
+fn the_network_settings_share_the_hash_with_deep_rfm() {
+    use agop_collapse::hash::{network_from_hash, network_to_hash};
+    use agop_collapse::mlp::MlpConfig;
+    let rfm = RfmConfig { seed: 9, data: DataConfig { n_train: 300, ..DataConfig::default() }, ..RfmConfig::default() };
+    let network = MlpConfig {
+        depth: 3,
+        width: 64,
+        gain: 1.0,
+        learning_rate: 0.01,
+        batch_size: 32,
+        epochs: 40,
+        measure_every: 5,
+        ..MlpConfig::default()
+    };
+    let hash = format!("{}&{}", to_hash(&rfm), network_to_hash(&network));
+    assert!(hash.contains("&net_depth=3&net_width=64&gain=1&lr=0.01&batch=32&epochs=40&every=5"), "{hash}");
+    let (rfm_back, messages) = from_hash(&hash, &[]);
+    assert!(messages.is_empty(), "network keys are known: {messages:?}");
+    assert_eq!(rfm_back, rfm);
+    let (network_back, messages) = network_from_hash(&hash, &rfm_back);
+    assert!(messages.is_empty(), "{messages:?}");
+    assert_eq!(network_back, MlpConfig { data: rfm.data.clone(), seed: 9, ..network });
+
+    let (fallback, messages) = network_from_hash("net_depth=0&lr=-1&epochs=20", &rfm);
+    assert_eq!((fallback.depth, fallback.learning_rate, fallback.epochs), (5, 1e-3, 20));
+    assert_eq!(messages.len(), 2, "{messages:?}");
+}

@@ -4,6 +4,7 @@ import { clearCharts, drawLayerCharts, drawPictures, STAGES } from './charts.js'
 import { applyHideAndLock, setupClassroomDialog } from './classroom.js';
 import { autorun, embedCode, embedded, setupEmbed, whenVisible } from './embed.js';
 import { setupExports } from './exports.js';
+import { applyNetworkHash, draw as drawNetwork, drawComparison, network, networkHash, setupNetwork } from './network.js';
 import { findPreset, PRESETS } from './presets.js';
 import { buildDigitBoxes, readControls, selectDataset, showDependentControls, writeControls } from './settings.js';
 
@@ -19,6 +20,7 @@ const lab = {
   run: (config) => start('run', config),
   step: () => start('step'),
   cancel: () => cancel('cancelled'),
+  network,
 };
 window.lab = lab;
 
@@ -47,8 +49,18 @@ function presentationHash() {
   return PRESENTATION_KEYS.filter((k) => params.has(k)).map((k) => `&${k}=${params.get(k)}`).join('');
 }
 
+/** The Deep RFM settings of the controls, validated, as JSON text; null while one is invalid. */
+function currentConfigJson() {
+  try {
+    return validateRfmConfig(JSON.stringify(readControls()));
+  } catch {
+    return null;
+  }
+}
+
 function writeHash(configJson) {
-  history.replaceState(null, '', `#${configToHash(configJson)}${presentationHash()}`);
+  const networkPart = networkHash();
+  history.replaceState(null, '', `#${configToHash(configJson)}${networkPart ? `&${networkPart}` : ''}${presentationHash()}`);
 }
 
 function settingsChanged(event) {
@@ -66,6 +78,7 @@ function settingsChanged(event) {
 function applyHash() {
   const { config, messages } = configFromHash(location.hash, PRESENTATION_KEYS);
   writeControls(JSON.parse(config));
+  messages.push(...applyNetworkHash(location.hash, config));
   const params = new URLSearchParams(location.hash.slice(1));
   const unknown = applyHideAndLock(params);
   if (unknown.length > 0) messages.push(`unknown setting(s) to hide or lock: ${unknown.join(', ')}`);
@@ -190,6 +203,7 @@ function onWorkerMessage(message) {
     followLatestLayer();
     redraw();
     renderTable();
+    drawComparison();
     if (message.done) finish('done');
     else if (session.mode !== 'run') pause();
   } else if (message.type === 'error') {
@@ -327,6 +341,15 @@ async function main() {
     $('preset').append(option);
   }
   setupEmbed();
+  setupNetwork({
+    rfmConfigJson: currentConfigJson,
+    rfmResult: () => lab.result,
+    csvText: (name) => (csvFile?.name === name ? csvFile.text : null),
+    hashChanged: () => {
+      const json = currentConfigJson();
+      if (json !== null) writeHash(json);
+    },
+  });
   applyHash();
   $('controls').addEventListener('change', (event) => {
     if (event.target.id === 'preset' || event.target.id === 'csv-file') return;
@@ -359,7 +382,10 @@ async function main() {
   let resizeTimer = null;
   window.addEventListener('resize', () => {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(redraw, 150);
+    resizeTimer = setTimeout(() => {
+      redraw();
+      drawNetwork();
+    }, 150);
   });
   setupExports(() => lab.result, showMessage);
   $('copy-link').addEventListener('click', () => copy(location.href, 'Link'));

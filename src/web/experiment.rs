@@ -10,7 +10,7 @@ use crate::linalg::{Mat, PsdSqrt};
 use crate::rfm::{DeepRfm, LayerObserver, Stage, Step};
 use crate::views::{gram_picture, pca_2d};
 
-use super::parse_config;
+use super::parse_rfm_config;
 
 /// Samples shown per class in a Gram picture: about 200 in all, at least 2 per class.
 const GRAM_SAMPLES: usize = 200;
@@ -30,7 +30,7 @@ impl Experiment {
     /// uses MNIST, `csv_text` the user's file when it uses a CSV) and prepares the run.
     #[wasm_bindgen(constructor)]
     pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<Experiment, JsError> {
-        let config = parse_config(config_json)?;
+        let config = parse_rfm_config(config_json)?;
         let digits = match config.data.dataset {
             DatasetSource::Mnist => Some(Mnist::decode(mnist)?),
             _ => None,

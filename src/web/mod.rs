@@ -3,6 +3,7 @@
 
 pub mod draw;
 pub mod experiment;
+pub mod network;
 
 use wasm_bindgen::prelude::*;
 
@@ -25,14 +26,14 @@ pub fn default_rfm_config() -> String {
 /// as JSON, or throws the message that names the problem.
 #[wasm_bindgen(js_name = validateRfmConfig)]
 pub fn validate_rfm_config(json: &str) -> Result<String, JsError> {
-    let config = parse_config(json)?;
+    let config = parse_rfm_config(json)?;
     Ok(serde_json::to_string(&config).expect("config serialises"))
 }
 
 /// The URL hash (without `#`) of a config given as JSON (validated first).
 #[wasm_bindgen(js_name = configToHash)]
 pub fn config_to_hash(json: &str) -> Result<String, JsError> {
-    Ok(hash::to_hash(&parse_config(json)?))
+    Ok(hash::to_hash(&parse_rfm_config(json)?))
 }
 
 /// Reads a URL hash: `{ config, messages }` with the config as JSON text and one message per
@@ -41,8 +42,12 @@ pub fn config_to_hash(json: &str) -> Result<String, JsError> {
 pub fn config_from_hash(text: &str, other_keys: Vec<String>) -> js_sys::Object {
     let other: Vec<&str> = other_keys.iter().map(String::as_str).collect();
     let (config, messages) = hash::from_hash(text, &other);
+    config_and_messages(serde_json::to_string(&config).expect("config serialises"), messages)
+}
+
+/// `{ config, messages }` for JavaScript.
+fn config_and_messages(config_json: String, messages: Vec<String>) -> js_sys::Object {
     let out = js_sys::Object::new();
-    let config_json = serde_json::to_string(&config).expect("config serialises");
     js_sys::Reflect::set(&out, &"config".into(), &config_json.into()).expect("plain object");
     let list: js_sys::Array = messages.into_iter().map(JsValue::from).collect();
     js_sys::Reflect::set(&out, &"messages".into(), &list).expect("plain object");
@@ -57,17 +62,22 @@ pub fn fresh_seed() -> Result<u32, JsError> {
     Ok(u32::from_le_bytes(bytes))
 }
 
-/// A config from JSON (missing fields take the defaults), validated. A value of the wrong type
-/// is reported with the name of its field, e.g. `invalid data.n_train: invalid type: null, ...`.
-pub(crate) fn parse_config(json: &str) -> Result<RfmConfig, JsError> {
+/// A Deep RFM config from JSON (missing fields take the defaults), validated.
+pub(crate) fn parse_rfm_config(json: &str) -> Result<RfmConfig, JsError> {
+    let config: RfmConfig = parse_json(json)?;
+    config.validate()?;
+    Ok(config)
+}
+
+/// A config from JSON. A value of the wrong type is reported with the name of its field, e.g.
+/// `invalid data.n_train: invalid type: null, expected usize`.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, JsError> {
     let mut reader = serde_json::Deserializer::from_str(json);
-    let config: RfmConfig = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
+    serde_path_to_error::deserialize(&mut reader).map_err(|e| {
         let field = e.path().to_string();
         let message = e.into_inner().to_string();
         // serde_json appends the position in the JSON text, which means nothing to a reader.
         let message = message.split(" at line ").next().unwrap_or(&message).to_string();
         JsError::new(&format!("invalid {field}: {message}"))
-    })?;
-    config.validate()?;
-    Ok(config)
+    })
 }

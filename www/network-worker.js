@@ -1,0 +1,46 @@
+// Trains the MLP off the main thread, in its own wasm instance, a few epochs per request.
+//   in:  { type: 'start', config, csv }   config: MLP config as JSON text
+//        { type: 'train', epochs }
+//   out: { type: 'started', result }
+//        { type: 'trained', epoch, measurement, result, done }   measurement: null or one history entry
+//        { type: 'error', message }
+import init, { NetworkExperiment } from './pkg/agop_collapse.js';
+
+const ready = init();
+let experiment = null;
+let mnist = null;
+
+async function loadMnist() {
+  if (mnist === null) {
+    const response = await fetch(new URL('./data/mnist.bin', import.meta.url));
+    if (!response.ok) throw new Error(`the MNIST data could not be loaded (HTTP ${response.status})`);
+    mnist = new Uint8Array(await response.arrayBuffer());
+  }
+  return mnist;
+}
+
+async function handle(message) {
+  await ready;
+  if (message.type === 'start') {
+    const config = JSON.parse(message.config);
+    const bytes = config.data.dataset === 'mnist' ? await loadMnist() : new Uint8Array();
+    experiment?.free();
+    experiment = null;
+    experiment = new NetworkExperiment(message.config, bytes, message.csv ?? '');
+    postMessage({ type: 'started', result: experiment.result() });
+  } else if (message.type === 'train') {
+    if (experiment === null) throw new Error('no training has been started');
+    const measurement = experiment.train(message.epochs);
+    postMessage({
+      type: 'trained',
+      epoch: experiment.epoch(),
+      measurement: measurement === undefined ? null : JSON.parse(measurement),
+      result: experiment.result(),
+      done: experiment.done(),
+    });
+  }
+}
+
+self.onmessage = ({ data }) => {
+  handle(data).catch((error) => postMessage({ type: 'error', message: String(error?.message ?? error) }));
+};
