@@ -41,6 +41,22 @@ export const PRESETS = [
       + 'does the nearest-class-mean rule come to agree with the kernel machine?',
   },
   {
+    id: 'network-against-rfm',
+    title: '6. A trained network against Deep RFM, layer by layer',
+    hash: 'dataset=mnist&n=1000&test=500&depth=5&kernel=laplace&bandwidth=2&ridge=0.001&feature=relu&width=256&net_depth=5&net_width=256&gain=0.1&lr=0.001&batch=128&epochs=100&every=10',
+    text: 'Run Deep RFM (5 layers), then press Train in the network panel below (5 hidden layers, the same digits). '
+      + 'The last chart puts the NC1 of each layer\'s output side by side. In the network, how much of each layer\'s drop happens '
+      + 'already at S V^T (the share chart)? Is that the same mechanism as the AGOP projection of Deep RFM?',
+  },
+  {
+    id: 'neural-feature-ansatz',
+    title: '7. Does W^T W track the AGOP, and from when?',
+    hash: 'dataset=mnist&n=500&test=250&depth=3&net_depth=3&net_width=128&gain=0.1&lr=0.001&batch=64&epochs=60&every=5',
+    text: 'Train the network and watch the Neural Feature Ansatz chart: the correlation of W^T W with the AGOP^1/2 of each layer. '
+      + 'It is already high at initialisation (the dotted line): what does training add, and when? '
+      + 'Then set the initial gain to 1 (the lazy regime) and train again: does feature learning still happen?',
+  },
+  {
     id: 'linear-kernel-exact',
     title: '8. Why does the AGOP collapse classes? The exact case',
     hash: 'dataset=mnist&n=500&test=0&standardize=0&depth=1&kernel=linear&ridge=0.00000001&feature=identity',
