@@ -100,7 +100,8 @@ impl MlpTraining {
     /// and returns it. Later calls train up to `epochs` epochs, stopping right after an epoch
     /// whose measurement falls due (every `measure_every` epochs, and the last), which they
     /// return; `None` when no measurement fell due. Does nothing once [`MlpTraining::is_done`].
-    /// Fails with [`Error::NonFinite`] when the loss or a measurement becomes NaN or infinite.
+    /// Fails with [`Error::Diverged`] when the loss becomes NaN or infinite, and with
+    /// [`Error::NonFinite`] when a measurement does.
     pub fn train_epochs(&mut self, epochs: usize) -> Result<Option<&MlpMeasurement>> {
         let start = Instant::now();
         let measured = self.advance(epochs);
