@@ -13,6 +13,18 @@ fn run(args: &[&str]) -> Output {
         .expect("the CLI starts")
 }
 
+/// Runs the CLI with `args`, which must fail: non-zero exit, no result, no panic, and one line on
+/// stderr that names `needle`.
+fn fails_with_one_line(args: &[&str], needle: &str) {
+    let out = run(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{args:?} succeeded");
+    assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: not one line: {stderr}");
+    assert!(stderr.contains(needle), "{args:?}: message does not name '{needle}': {stderr}");
+    assert!(out.stdout.is_empty(), "{args:?} printed a result");
+}
+
 /// The Result JSON without its timings, serialised again: what must repeat byte for byte.
 fn without_timings(stdout: &[u8]) -> String {
     let mut json: Value = serde_json::from_slice(stdout).expect("stdout is JSON");
@@ -100,13 +112,7 @@ fn bad_input_gets_a_one_line_message() {
         (&["rfm", "--digits", "3"], "digits"),
     ];
     for (args, needle) in cases {
-        let out = run(args);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "{args:?} succeeded");
-        assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
-        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: not one line: {stderr}");
-        assert!(stderr.contains(needle), "{args:?}: message does not name '{needle}': {stderr}");
-        assert!(out.stdout.is_empty(), "{args:?} printed a result");
+        fails_with_one_line(args, needle);
     }
 }
 
@@ -133,4 +139,117 @@ fn help_explains_every_flag() {
         let line = help.lines().find(|l| l.trim_start().starts_with(flag)).unwrap_or_else(|| panic!("{flag} missing"));
         assert!(line.len() > flag.len() + 20, "{flag} has no explanation: {line}");
     }
+}
+
+// The network side: `agop-collapse mlp`.
+const SMALL_MLP: [&str; 13] = [
+    "mlp",
+    "--n-train",
+    "100",
+    "--n-test",
+    "50",
+    "--depth",
+    "2",
+    "--width",
+    "32",
+    "--epochs",
+    "4",
+    "--measure-every",
+    "2",
+];
+
+#[test]
+fn mlp_result_json_follows_the_contract() {
+    let out = run(&SMALL_MLP);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["kind"], "mlp");
+    let config = &json["config"];
+    assert_eq!((config["depth"].as_u64(), config["width"].as_u64()), (Some(2), Some(32)));
+    assert_eq!((config["gain"].as_f64(), config["learning_rate"].as_f64()), (Some(0.1), Some(1e-3)));
+    assert_eq!((config["batch_size"].as_u64(), config["epochs"].as_u64()), (Some(128), Some(4)));
+    assert_eq!((config["measure_every"].as_u64(), config["seed"].as_u64()), (Some(2), Some(0)));
+    assert_eq!(config["data"]["dataset"], "mnist");
+    let dataset = &json["dataset"];
+    assert_eq!((dataset["n_train"].as_u64(), dataset["n_test"].as_u64()), (Some(100), Some(50)));
+    assert_eq!((dataset["dim"].as_u64(), dataset["classes"].as_u64()), (Some(784), Some(10)));
+    let history = json["history"].as_array().unwrap();
+    let epochs: Vec<u64> = history.iter().map(|h| h["epoch"].as_u64().unwrap()).collect();
+    assert_eq!(epochs, [0, 2, 4]);
+    for entry in history {
+        assert!(entry["train_loss"].as_f64().unwrap() > 0.0);
+        assert!(entry["train_acc"].is_f64() && entry["test_acc"].is_f64());
+        let layers = entry["layers"].as_array().unwrap();
+        assert_eq!(layers.len(), 2);
+        for (i, layer) in layers.iter().enumerate() {
+            assert_eq!(layer["layer"], i + 1);
+            for stage in ["in", "Vt", "SVt", "USVt", "out"] {
+                for metric in [
+                    "nc1",
+                    "nc1_trace",
+                    "nc1_papyan",
+                    "nc1_wt",
+                    "nc2",
+                    "nc2_orth",
+                    "nc2_equinorm",
+                    "nc2_equiangle",
+                    "ncc_agreement",
+                ] {
+                    assert!(layer["stages"][stage][metric].is_f64(), "layer {} {stage} {metric}", i + 1);
+                }
+            }
+            assert!(layer["nfa"].is_f64() && layer["nfa_agop"].is_f64());
+            assert!(layer["share"].is_f64() || layer["share"].is_null());
+        }
+    }
+    assert!(json["seconds_total"].as_f64().unwrap() > 0.0);
+}
+
+/// Every bad input exits non-zero with one line on stderr that names the problem.
+#[test]
+fn bad_mlp_flags_get_a_one_line_message() {
+    let cases: [(&[&str], &str); 8] = [
+        (&["mlp", "--gain", "-1"], "gain"),
+        (&["mlp", "--lr", "nan"], "learning_rate"),
+        (&["mlp", "--depth", "0"], "depth"),
+        (&["mlp", "--width", "wide"], "--width"),
+        (&["mlp", "--batch-size", "0"], "batch_size"),
+        (&["mlp", "--epochs", "20000"], "epochs"),
+        (&["mlp", "--measure-every", "0"], "measure_every"),
+        (&["mlp", "--kernel", "laplace"], "--kernel"),
+    ];
+    for (args, needle) in cases {
+        fails_with_one_line(args, needle);
+    }
+}
+
+#[test]
+fn mlp_help_explains_every_flag_with_its_default() {
+    let out = run(&["mlp", "--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for flag in [
+        "--dataset",
+        "--n-train",
+        "--n-test",
+        "--digits",
+        "--pool",
+        "--classes",
+        "--dim",
+        "--separation",
+        "--noise",
+        "--rank",
+        "--depth",
+        "--width",
+        "--gain",
+        "--lr",
+        "--batch-size",
+        "--epochs",
+        "--measure-every",
+        "--seed",
+    ] {
+        let line = help.lines().find(|l| l.trim_start().starts_with(flag)).unwrap_or_else(|| panic!("{flag} missing"));
+        assert!(line.len() > flag.len() + 20 && line.contains("[default: "), "{flag}: {line}");
+    }
+    assert!(help.contains("--no-standardize"));
 }

@@ -5,19 +5,10 @@
 //        { type: 'trained', epoch, measurement, result, done }   measurement: null or one history entry
 //        { type: 'error', message }
 import init, { NetworkExperiment } from './pkg/agop_collapse.js';
+import { loadMnist } from './mnist.js';
 
 const ready = init();
 let experiment = null;
-let mnist = null;
-
-async function loadMnist() {
-  if (mnist === null) {
-    const response = await fetch(new URL('./data/mnist.bin', import.meta.url));
-    if (!response.ok) throw new Error(`the MNIST data could not be loaded (HTTP ${response.status})`);
-    mnist = new Uint8Array(await response.arrayBuffer());
-  }
-  return mnist;
-}
 
 async function handle(message) {
   await ready;

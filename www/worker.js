@@ -6,19 +6,10 @@
 //        { type: 'layer', report, views, result, done }
 //        { type: 'error', message }
 import init, { Experiment } from './pkg/agop_collapse.js';
+import { loadMnist } from './mnist.js';
 
 const ready = init();
 let experiment = null;
-let mnist = null;
-
-async function loadMnist() {
-  if (mnist === null) {
-    const response = await fetch(new URL('./data/mnist.bin', import.meta.url));
-    if (!response.ok) throw new Error(`the MNIST data could not be loaded (HTTP ${response.status})`);
-    mnist = new Uint8Array(await response.arrayBuffer());
-  }
-  return mnist;
-}
 
 /** The typed arrays inside the views, so that they move to the page instead of being copied. */
 function transferables(views) {

@@ -4,13 +4,11 @@
 use js_sys::{Array, Float32Array, Function, Object, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
 
-use crate::data::mnist::Mnist;
-use crate::data::{self, DatasetSource};
 use crate::linalg::{Mat, PsdSqrt};
 use crate::rfm::{DeepRfm, LayerObserver, Stage, Step};
 use crate::views::{gram_picture, pca_2d};
 
-use super::parse_rfm_config;
+use super::{load_split, parse_rfm_config};
 
 /// Samples shown per class in a Gram picture: about 200 in all, at least 2 per class.
 const GRAM_SAMPLES: usize = 200;
@@ -31,12 +29,7 @@ impl Experiment {
     #[wasm_bindgen(constructor)]
     pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<Experiment, JsError> {
         let config = parse_rfm_config(config_json)?;
-        let digits = match config.data.dataset {
-            DatasetSource::Mnist => Some(Mnist::decode(mnist)?),
-            _ => None,
-        };
-        let csv = matches!(config.data.dataset, DatasetSource::Csv(_)).then_some(csv_text);
-        let split = data::load(&config.data, config.seed as u64, digits.as_ref(), csv)?;
+        let split = load_split(&config.data, config.seed, mnist, csv_text)?;
         Ok(Experiment { rfm: DeepRfm::new(config, split)?, views: Object::new() })
     }
 

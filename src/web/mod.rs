@@ -7,6 +7,8 @@ pub mod network;
 
 use wasm_bindgen::prelude::*;
 
+use crate::data::mnist::Mnist;
+use crate::data::{DataConfig, DatasetSource, Split};
 use crate::hash;
 use crate::rfm::RfmConfig;
 
@@ -60,6 +62,17 @@ pub fn fresh_seed() -> Result<u32, JsError> {
     let mut bytes = [0u8; 4];
     getrandom::fill(&mut bytes).map_err(|e| JsError::new(&format!("no random source: {e}")))?;
     Ok(u32::from_le_bytes(bytes))
+}
+
+/// The split `data` asks for, from the page's bytes: `mnist` holds `data/mnist.bin` when the
+/// data is MNIST, `csv_text` the user's file when it is a CSV.
+pub(crate) fn load_split(data: &DataConfig, seed: u32, mnist: &[u8], csv_text: &str) -> Result<Split, JsError> {
+    let digits = match data.dataset {
+        DatasetSource::Mnist => Some(Mnist::decode(mnist)?),
+        _ => None,
+    };
+    let csv = matches!(data.dataset, DatasetSource::Csv(_)).then_some(csv_text);
+    Ok(crate::data::load(data, seed as u64, digits.as_ref(), csv)?)
 }
 
 /// A Deep RFM config from JSON (missing fields take the defaults), validated.

@@ -3,12 +3,10 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::data::mnist::Mnist;
-use crate::data::{self, DatasetSource};
 use crate::hash;
 use crate::mlp::{MlpConfig, MlpTraining};
 
-use super::{parse_json, parse_rfm_config};
+use super::{load_split, parse_json, parse_rfm_config};
 
 /// An MLP training run, stepped from JavaScript.
 #[wasm_bindgen]
@@ -23,12 +21,7 @@ impl NetworkExperiment {
     #[wasm_bindgen(constructor)]
     pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<NetworkExperiment, JsError> {
         let config = parse_network_config(config_json)?;
-        let digits = match config.data.dataset {
-            DatasetSource::Mnist => Some(Mnist::decode(mnist)?),
-            _ => None,
-        };
-        let csv = matches!(config.data.dataset, DatasetSource::Csv(_)).then_some(csv_text);
-        let split = data::load(&config.data, config.seed as u64, digits.as_ref(), csv)?;
+        let split = load_split(&config.data, config.seed, mnist, csv_text)?;
         Ok(NetworkExperiment { training: MlpTraining::new(config, split)? })
     }
 

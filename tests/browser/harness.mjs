@@ -66,3 +66,16 @@ export async function openPage(lab, path = '/', { viewport = { width: 1400, heig
   await page.waitForFunction(() => window.lab && document.getElementById('status').textContent.startsWith('Ready'));
   return { page, problems, requests, close: () => context.close() };
 }
+
+/** Share of a canvas's pixels that are neither transparent nor white: has it been drawn on? */
+export function inkedShare(page, id) {
+  return page.evaluate((canvasId) => {
+    const canvas = document.getElementById(canvasId);
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let inked = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] > 0 && (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235)) inked += 1;
+    }
+    return inked / (data.length / 4);
+  }, id);
+}

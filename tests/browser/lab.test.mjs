@@ -1,7 +1,7 @@
 // End-to-end tests of the page in headless Chromium: runs, stepping, cancelling, links, errors.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openPage, startLab } from './harness.mjs';
+import { inkedShare, openPage, startLab } from './harness.mjs';
 
 let lab;
 before(async () => {
@@ -13,19 +13,6 @@ after(async () => {
 
 const SMALL = { data: { n_train: 200, n_test: 100 }, depth: 3 };
 const CHARTS = ['chart-nc1', 'chart-nc2', 'chart-gram', 'chart-pca', 'chart-agop', 'chart-accuracy', 'chart-time'];
-
-/** Share of a canvas's pixels that are neither transparent nor white. */
-function inkedShare(page, id) {
-  return page.evaluate((canvasId) => {
-    const canvas = document.getElementById(canvasId);
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let inked = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (data[i + 3] > 0 && (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235)) inked += 1;
-    }
-    return inked / (data.length / 4);
-  }, id);
-}
 
 function withoutTimings(result) {
   return JSON.stringify(result, (key, value) => (key === 'seconds' || key === 'seconds_total' ? undefined : value));

@@ -2,7 +2,7 @@
 // its charts, and its settings in the link.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openPage, startLab } from './harness.mjs';
+import { inkedShare, openPage, startLab } from './harness.mjs';
 
 let lab;
 before(async () => {
@@ -13,18 +13,6 @@ after(async () => {
 });
 
 const CHARTS = ['chart-net-loss', 'chart-net-nc1', 'chart-net-share', 'chart-net-nfa', 'chart-net-compare'];
-
-function inkedShare(page, id) {
-  return page.evaluate((canvasId) => {
-    const canvas = document.getElementById(canvasId);
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let inked = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (data[i + 3] > 0 && (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235)) inked += 1;
-    }
-    return inked / (data.length / 4);
-  }, id);
-}
 
 test('a small network trains live, pauses, resumes and draws its charts', async () => {
   const { page, problems, requests, close } = await openPage(lab, '/#n=200&test=100&depth=2&net_depth=2&net_width=32&epochs=30&every=3&lr=0.003&batch=32');
