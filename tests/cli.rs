@@ -13,6 +13,15 @@ fn run(args: &[&str]) -> Output {
         .expect("the CLI starts")
 }
 
+/// Every metric of the Result JSON, by name.
+const METRICS: [&str; 9] =
+    ["nc1", "nc1_trace", "nc1_papyan", "nc1_wt", "nc2", "nc2_orth", "nc2_equinorm", "nc2_equiangle", "ncc_agreement"];
+
+/// The line of `--help` output that documents `flag`.
+fn help_line<'a>(help: &'a str, flag: &str) -> &'a str {
+    help.lines().find(|l| l.trim_start().starts_with(flag)).unwrap_or_else(|| panic!("{flag} missing"))
+}
+
 /// Runs the CLI with `args`, which must fail: non-zero exit, no result, no panic, and one line on
 /// stderr that names `needle`.
 fn fails_with_one_line(args: &[&str], needle: &str) {
@@ -55,17 +64,7 @@ fn result_json_follows_the_contract() {
         assert_eq!(layer["layer"], i + 1);
         assert_eq!(layer["dim_in"], if i == 0 { 784 } else { 256 });
         for stage in ["X", "MX", "PhiMX"] {
-            for metric in [
-                "nc1",
-                "nc1_trace",
-                "nc1_papyan",
-                "nc1_wt",
-                "nc2",
-                "nc2_orth",
-                "nc2_equinorm",
-                "nc2_equiangle",
-                "ncc_agreement",
-            ] {
+            for metric in METRICS {
                 assert!(layer["stages"][stage][metric].is_f64(), "layer {} {stage} {metric}", i + 1);
             }
         }
@@ -136,7 +135,7 @@ fn help_explains_every_flag() {
         "--no-standardize",
         "--seed",
     ] {
-        let line = help.lines().find(|l| l.trim_start().starts_with(flag)).unwrap_or_else(|| panic!("{flag} missing"));
+        let line = help_line(&help, flag);
         assert!(line.len() > flag.len() + 20, "{flag} has no explanation: {line}");
     }
 }
@@ -184,17 +183,7 @@ fn mlp_result_json_follows_the_contract() {
         for (i, layer) in layers.iter().enumerate() {
             assert_eq!(layer["layer"], i + 1);
             for stage in ["in", "Vt", "SVt", "USVt", "out"] {
-                for metric in [
-                    "nc1",
-                    "nc1_trace",
-                    "nc1_papyan",
-                    "nc1_wt",
-                    "nc2",
-                    "nc2_orth",
-                    "nc2_equinorm",
-                    "nc2_equiangle",
-                    "ncc_agreement",
-                ] {
+                for metric in METRICS {
                     assert!(layer["stages"][stage][metric].is_f64(), "layer {} {stage} {metric}", i + 1);
                 }
             }
@@ -248,7 +237,7 @@ fn mlp_help_explains_every_flag_with_its_default() {
         "--measure-every",
         "--seed",
     ] {
-        let line = help.lines().find(|l| l.trim_start().starts_with(flag)).unwrap_or_else(|| panic!("{flag} missing"));
+        let line = help_line(&help, flag);
         assert!(line.len() > flag.len() + 20 && line.contains("[default: "), "{flag}: {line}");
     }
     assert!(help.contains("--no-standardize"));
