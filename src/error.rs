@@ -2,6 +2,8 @@
 
 use thiserror::Error as ThisError;
 
+use crate::memory::human_bytes;
+
 /// Everything that can go wrong in the lab, as a value a user can act on.
 #[derive(Debug, Clone, PartialEq, ThisError)]
 pub enum Error {
@@ -27,6 +29,15 @@ pub enum Error {
     /// Training diverged: the loss is no longer a finite number.
     #[error("epoch {epoch}: the training loss became NaN or infinite; lower the learning rate")]
     Diverged { epoch: usize },
+
+    /// The run would need more memory than this build allows.
+    #[error(
+        "this run needs about {} of memory, more than the {} allowed here; with these settings at most \
+         {largest_n_train} training samples fit (or lower the width or the dimension)",
+        human_bytes(*.estimate_bytes),
+        human_bytes(*.budget_bytes)
+    )]
+    MemoryBudget { estimate_bytes: u64, budget_bytes: u64, largest_n_train: usize },
 
     /// A NaN or an infinity appeared where the computation cannot recover from it.
     #[error("layer {layer}, stage {stage}: the computation produced NaN or infinity")]

@@ -48,6 +48,7 @@ pub struct Kernel {
 }
 
 /// A kernel matrix between two point sets, with the distances it was built from.
+#[derive(Debug, Clone)]
 pub struct KernelMatrix {
     /// `k(a_i, b_j)`.
     pub values: Mat,

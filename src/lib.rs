@@ -13,6 +13,7 @@
 //! - [`error`]: the one error type, with messages a user can act on.
 //! - [`rng`]: seeded, reproducible random streams, one per purpose.
 //! - [`linalg`]: the dense kernels everything uses (distances, SPD solve, PSD square root).
+//! - [`memory`]: peak-memory estimates and the budgets that refuse runs too big to fit.
 //! - [`data`]: datasets (MNIST, synthetic mixtures, CSV), balanced splits, pooling, standardisation.
 //! - [`kernel`]: Laplace, Gaussian and linear kernels; kernel ridge regression.
 //! - [`agop`]: the closed-form AGOP of a kernel predictor.
@@ -35,6 +36,7 @@ pub mod features;
 pub mod hash;
 pub mod kernel;
 pub mod linalg;
+pub mod memory;
 pub mod mlp;
 pub mod nc;
 pub mod plot;

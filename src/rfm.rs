@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::features::{FeatureKind, RandomFeatures};
 use crate::kernel::{Kernel, KernelKind, accuracy, argmax_rows, signed_one_hot};
 use crate::linalg::{Mat, PsdSqrt, all_finite, normalize_rows, product, psd_sqrt, solve_spd};
+use crate::memory::{self, RunShape, rfm_peak_bytes};
 use crate::nc::{Metrics, measure};
 use crate::report::{AgopSummary, DatasetSummary, LayerReport, RfmResult, RfmStages, StageSeconds};
 use crate::rng::{Purpose, Stream};
@@ -83,7 +84,21 @@ impl RfmConfig {
         if !(self.sigma.is_finite() && self.sigma > 0.0) {
             return Err(Error::config("sigma", format!("must be a positive number, got {}", self.sigma)));
         }
-        Ok(())
+        match self.data.shape() {
+            Some(shape) => self.check_memory(shape),
+            None => Ok(()),
+        }
+    }
+
+    /// Refuses the config on data of `shape` when its peak memory is over this build's budget
+    /// ([`memory::default_budget`]).
+    pub fn check_memory(&self, shape: RunShape) -> Result<()> {
+        memory::check(shape, memory::default_budget(), |s| rfm_peak_bytes(s, self.output_width(s.dim)))
+    }
+
+    /// Width of every layer's output when the input has `dim` features.
+    fn output_width(&self, dim: usize) -> usize {
+        if self.feature == FeatureKind::Identity { dim } else { self.width }
     }
 
     fn kernel(&self) -> Kernel {
@@ -176,6 +191,8 @@ impl DeepRfm {
     pub fn new(config: RfmConfig, split: Split) -> Result<Self> {
         config.validate()?;
         let classes = split.train.classes();
+        let dim = split.train.features.ncols();
+        config.check_memory(RunShape { n_train: split.train.len(), n_test: split.test.len(), dim, classes })?;
         let dataset = DatasetSummary {
             name: split.name.clone(),
             n_train: split.train.len(),
@@ -261,8 +278,7 @@ impl DeepRfm {
         lap(&mut seconds.solve);
 
         observer.step_started(layer, Step::Agop);
-        let gradient_outer = agop(&kernel, &self.train, &train_kernel, &alpha);
-        drop(train_kernel);
+        let gradient_outer = agop(&kernel, &self.train, train_kernel, &alpha);
         let normalised = normalise_by_max(&gradient_outer);
         // Symmetric in exact arithmetic; make it so in floating point before the eigensolver.
         let normalised = (&normalised + normalised.transpose()) * 0.5;

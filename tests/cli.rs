@@ -99,8 +99,9 @@ fn same_seed_repeats_exactly_and_another_seed_differs() {
 /// Every bad input exits non-zero with one line on stderr that names the problem, never a panic.
 #[test]
 fn bad_input_gets_a_one_line_message() {
-    let cases: [(&[&str], &str); 9] = [
+    let cases: [(&[&str], &str); 10] = [
         (&["rfm", "--no-such-flag"], "--no-such-flag"),
+        (&["rfm", "--dataset", "synthetic", "--n-train", "19000"], "at most 15550 training samples fit"),
         (&["rfm", "--bandwidth", "-1"], "bandwidth"),
         (&["rfm", "--depth", "0"], "depth"),
         (&["rfm", "--n-train", "9000"], "more samples than the data holds"),

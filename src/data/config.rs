@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::memory::RunShape;
 
 /// Largest number of samples (train + test) the lab accepts for generated data.
 pub const MAX_SAMPLES: usize = 20_000;
@@ -106,6 +107,16 @@ impl DataConfig {
             DatasetSource::Synthetic => Some(self.classes),
             DatasetSource::Csv(_) => None,
         }
+    }
+
+    /// The sizes of the run's data, when the config alone decides them (not for a CSV file).
+    pub fn shape(&self) -> Option<RunShape> {
+        let dim = match self.dataset {
+            DatasetSource::Mnist => (28 / self.pool.max(1)).pow(2),
+            DatasetSource::Synthetic => self.dim,
+            DatasetSource::Csv(_) => return None,
+        };
+        Some(RunShape { n_train: self.n_train, n_test: self.n_test, dim, classes: self.class_count()? })
     }
 
     /// Checks every value; the message names the field and what it must be.

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::DataConfig;
 use crate::error::{Error, Result};
+use crate::memory::{self, RunShape, mlp_peak_bytes};
 
 /// Most hidden layers the lab builds.
 pub const MAX_DEPTH: usize = 20;
@@ -81,6 +82,15 @@ impl MlpConfig {
         if self.measure_every == 0 {
             return Err(Error::config("measure_every", "must be at least 1, got 0"));
         }
-        Ok(())
+        match self.data.shape() {
+            Some(shape) => self.check_memory(shape),
+            None => Ok(()),
+        }
+    }
+
+    /// Refuses the config on data of `shape` when its peak memory is over this build's budget
+    /// ([`memory::default_budget`]).
+    pub fn check_memory(&self, shape: RunShape) -> Result<()> {
+        memory::check(shape, memory::default_budget(), |s| mlp_peak_bytes(s, self.depth, self.width))
     }
 }

@@ -18,6 +18,7 @@ pub use network::{Adam, Network};
 
 use web_time::Instant;
 
+use crate::memory::RunShape;
 use crate::data::Split;
 use crate::error::{Error, Result};
 use crate::kernel::signed_one_hot;
@@ -48,6 +49,7 @@ impl MlpTraining {
         config.validate()?;
         let classes = split.train.classes();
         let dim = split.train.features.ncols();
+        config.check_memory(RunShape { n_train: split.train.len(), n_test: split.test.len(), dim, classes })?;
         let dataset = DatasetSummary {
             name: split.name.clone(),
             n_train: split.train.len(),
