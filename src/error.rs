@@ -13,8 +13,9 @@ pub enum Error {
 
     /// `K + ridge I` has no Cholesky factor (duplicate points with a tiny ridge, for instance).
     #[error(
-        "layer {layer}: the kernel matrix plus the ridge {ridge:e} is not positive definite; \
-         increase the ridge (for example to 1e-3)"
+        "layer {layer}: the kernel matrix plus the ridge {ridge:e} is not positive definite (duplicate \
+         or nearly duplicate samples?); increase the ridge, for example to {:e}",
+        suggested_ridge(*.ridge)
     )]
     NotPositiveDefinite { layer: usize, ridge: f64 },
 
@@ -42,6 +43,12 @@ pub enum Error {
     /// A NaN or an infinity appeared where the computation cannot recover from it.
     #[error("layer {layer}, stage {stage}: the computation produced NaN or infinity")]
     NonFinite { layer: usize, stage: String },
+}
+
+/// A ridge worth trying after `ridge` failed: the lab's default 1e-3, or ten times `ridge` when
+/// that is already at least as large.
+fn suggested_ridge(ridge: f64) -> f64 {
+    if ridge < 1e-3 { 1e-3 } else { ridge * 10.0 }
 }
 
 impl Error {

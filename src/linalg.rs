@@ -88,9 +88,19 @@ pub fn row_norms_squared(x: &Mat) -> DVector<f64> {
 }
 
 /// Scales every row to unit Euclidean norm. A zero row stays zero (it has no direction).
+/// Rows whose squared norm would overflow (entries near 1e200) are first scaled down by their
+/// largest entry; a row with NaN or infinite entries is left as it is, for the caller's check.
 pub fn normalize_rows(x: &mut Mat) {
     for mut row in x.row_iter_mut() {
-        let norm = row.norm();
+        let mut norm = row.norm();
+        if norm.is_infinite() {
+            let largest = row.amax();
+            if !largest.is_finite() {
+                continue;
+            }
+            row /= largest;
+            norm = row.norm();
+        }
         if norm > 0.0 {
             row /= norm;
         }
@@ -123,16 +133,26 @@ pub fn pairwise_distances(a: &Mat, b: &Mat, same: bool) -> Mat {
 }
 
 /// Solves `(k + ridge I) x = rhs` by Cholesky. Returns `None` when `k + ridge I` is not
-/// (numerically) positive definite. Precondition: `k` is square and symmetric.
+/// numerically positive definite: no factor exists, or a pivot is at rounding level (below
+/// `n eps` times the largest diagonal entry), where the solution would be noise.
+/// Precondition: `k` is square and symmetric with finite entries.
 pub fn solve_spd(k: &Mat, ridge: f64, rhs: &Mat) -> Option<Mat> {
     let mut regularised = k.clone();
     for i in 0..regularised.nrows() {
         regularised[(i, i)] += ridge;
     }
-    let cholesky = view(&regularised).llt(Side::Lower).ok();
+    let largest_diagonal = regularised.diagonal().max();
+    let rounding_pivot = regularised.nrows() as f64 * f64::EPSILON * largest_diagonal;
+    let cholesky = faer::linalg::solvers::Llt::new(view(&regularised), Side::Lower).ok();
     leave_wide_simd();
+    drop(regularised);
+    let cholesky = cholesky?;
+    let factor = cholesky.L();
+    if (0..factor.nrows()).any(|i| !(factor[(i, i)] * factor[(i, i)] > rounding_pivot)) {
+        return None;
+    }
     let mut solution = rhs.clone();
-    cholesky?.solve_in_place(view_mut(&mut solution));
+    cholesky.solve_in_place(view_mut(&mut solution));
     leave_wide_simd();
     all_finite(&solution).then_some(solution)
 }

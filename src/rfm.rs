@@ -265,8 +265,11 @@ impl DeepRfm {
         observer.step_started(layer, Step::Kernel);
         normalize_rows(&mut self.train);
         normalize_rows(&mut self.test);
+        ensure_finite(&self.train, layer, Stage::X.name())?;
+        ensure_finite(&self.test, layer, "X (test samples)")?;
         let train_kernel = kernel.matrix(&self.train, &self.train, true);
         let test_kernel = (!self.test.is_empty()).then(|| kernel.matrix(&self.test, &self.train, false).values);
+        ensure_finite(&train_kernel.values, layer, "kernel")?;
         lap(&mut seconds.kernel);
 
         observer.step_started(layer, Step::Solve);

@@ -46,9 +46,14 @@ export function setupEmbed() {
   }).observe(document.body);
 }
 
+/** `text` safe inside a double-quoted HTML attribute: a file name in the link stays a name. */
+function escapeAttribute(text) {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** The iframe snippet that embeds this lab with its current settings, and sizes itself. */
 export function embedCode(hash) {
-  const src = `${location.origin}${location.pathname}?embed=1&charts=nc1,nc2,gram${hash}`;
+  const src = escapeAttribute(`${location.origin}${location.pathname}?embed=1&charts=nc1,nc2,gram${hash}`);
   return `<iframe src="${src}" title="Deep neural collapse lab (agop-collapse)" style="width:100%;border:0;height:900px" loading="lazy"></iframe>
 <script>
 addEventListener('message', (event) => {

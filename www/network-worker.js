@@ -1,17 +1,20 @@
 // Trains the MLP off the main thread, in its own wasm instance, a few epochs per request.
 //   in:  { type: 'start', config, csv }   config: MLP config as JSON text
 //        { type: 'train', epochs }
+//        { type: 'crash' }                panic on purpose (checks the page's recovery)
 //   out: { type: 'started', result }
 //        { type: 'trained', epoch, measurement, result, done }   measurement: null or one history entry
 //        { type: 'error', message }
-import init, { NetworkExperiment } from './pkg/agop_collapse.js';
+import init, { panicOnPurpose, NetworkExperiment } from './pkg/agop_collapse.js';
 import { loadMnist } from './mnist.js';
+import { describeFailure } from './failure.js';
 
 const ready = init();
 let experiment = null;
 
 async function handle(message) {
   await ready;
+  if (message.type === 'crash') panicOnPurpose();
   if (message.type === 'start') {
     const config = JSON.parse(message.config);
     const bytes = config.data.dataset === 'mnist' ? await loadMnist() : new Uint8Array();
@@ -33,5 +36,5 @@ async function handle(message) {
 }
 
 self.onmessage = ({ data }) => {
-  handle(data).catch((error) => postMessage({ type: 'error', message: String(error?.message ?? error) }));
+  handle(data).catch((error) => postMessage({ type: 'error', message: describeFailure(error) }));
 };

@@ -1,12 +1,14 @@
 // Computes Deep RFM off the main thread, in its own wasm instance, one layer per request.
 //   in:  { type: 'start', config, csv }  config as JSON text; csv the user's file text, if any
 //        { type: 'next' }                compute the next layer
+//        { type: 'crash' }               panic on purpose (checks the page's recovery)
 //   out: { type: 'started', result }     result: the Result JSON text so far (no layers)
 //        { type: 'progress', layer, step }
 //        { type: 'layer', report, views, result, done }
 //        { type: 'error', message }
-import init, { Experiment } from './pkg/agop_collapse.js';
+import init, { panicOnPurpose, Experiment } from './pkg/agop_collapse.js';
 import { loadMnist } from './mnist.js';
+import { describeFailure } from './failure.js';
 
 const ready = init();
 let experiment = null;
@@ -23,6 +25,7 @@ function transferables(views) {
 
 async function handle(message) {
   await ready;
+  if (message.type === 'crash') panicOnPurpose();
   if (message.type === 'start') {
     const config = JSON.parse(message.config);
     const bytes = config.data.dataset === 'mnist' ? await loadMnist() : new Uint8Array();
@@ -43,5 +46,5 @@ async function handle(message) {
 
 // Requests are handled one after another: the page sends the next only after the last answer.
 self.onmessage = ({ data }) => {
-  handle(data).catch((error) => postMessage({ type: 'error', message: String(error?.message ?? error) }));
+  handle(data).catch((error) => postMessage({ type: 'error', message: describeFailure(error) }));
 };

@@ -198,8 +198,11 @@ pub fn standardize(split: &mut Split) {
                 return None;
             }
             let mean = column.sum() / n;
-            let std = (column.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-            Some((mean, std))
+            // Deviations scaled by the largest one, so that their squares neither underflow
+            // (a spread of 1e-200) nor overflow (values of 1e200).
+            let largest = column.iter().map(|v| (v - mean).abs()).fold(0.0, f64::max);
+            let spread = column.iter().map(|v| ((v - mean) / largest).powi(2)).sum::<f64>() / (n - 1.0);
+            Some((mean, largest * spread.sqrt()))
         })
         .collect();
     for features in [&mut split.train.features, &mut split.test.features] {

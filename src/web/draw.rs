@@ -6,12 +6,12 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
+use super::canvas::MeasuredCanvas;
 use crate::plot::{self, Colormap, LineChart, Scatter, StackedBars};
 
 /// Draws a line chart. `specJson` is a [`LineChart`] as JSON (missing fields take their
@@ -139,7 +139,7 @@ pub fn draw_image_grid(
 }
 
 /// One of the chart drawing functions of [`plot`] on the canvas backend.
-type DrawOnCanvas<Spec> = fn(&DrawingArea<CanvasBackend, Shift>, &Spec, f64) -> Result<(), String>;
+type DrawOnCanvas<Spec> = fn(&DrawingArea<MeasuredCanvas, Shift>, &Spec, f64) -> Result<(), String>;
 
 /// Parses a chart spec and draws it on a white canvas with the plotters canvas backend.
 fn draw_chart<Spec: DeserializeOwned>(
@@ -150,7 +150,8 @@ fn draw_chart<Spec: DeserializeOwned>(
 ) -> Result<(), JsError> {
     let spec: Spec = serde_json::from_str(spec_json).map_err(|e| JsError::new(&format!("invalid {kind} spec: {e}")))?;
     let scale = fit_to_device_pixels(&canvas)?;
-    let backend = CanvasBackend::with_canvas_object(canvas)
+    let context = context_2d(&canvas)?;
+    let backend = MeasuredCanvas::new(canvas, context)
         .ok_or_else(|| JsError::new(&format!("cannot draw the {kind}: the canvas has no 2-D context")))?;
     let area = backend.into_drawing_area();
     area.fill(&WHITE).map_err(|e| JsError::new(&format!("cannot draw the {kind}: {e}")))?;

@@ -1,6 +1,7 @@
 //! The wasm face of the lab (compiled for wasm32 only). Thin: it translates JSON and bytes to the
 //! core's types and back; every check and every number comes from the core.
 
+pub mod canvas;
 pub mod draw;
 pub mod experiment;
 pub mod network;
@@ -11,6 +12,29 @@ use crate::data::mnist::Mnist;
 use crate::data::{DataConfig, DatasetSource, Split};
 use crate::hash;
 use crate::rfm::RfmConfig;
+
+/// Name of the global through which a panic's message reaches the JavaScript around the module:
+/// after a panic the instance traps, and the caller reads the message here instead of the
+/// trap's bare "unreachable".
+const PANIC_GLOBAL: &str = "agopCollapsePanic";
+
+/// Runs when the module is instantiated (in the page and in every worker): installs the hook
+/// that makes panics readable.
+#[wasm_bindgen(start)]
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = format!("internal error: {info}");
+        web_sys::console::error_1(&JsValue::from_str(&message));
+        let _ = js_sys::Reflect::set(&js_sys::global(), &PANIC_GLOBAL.into(), &message.into());
+    }));
+}
+
+/// Panics on purpose, with a known message: lets the page's tests check that a crashed worker
+/// is reported and replaced.
+#[wasm_bindgen(js_name = panicOnPurpose)]
+pub fn panic_on_purpose() {
+    panic!("a deliberate panic, to check the lab's recovery");
+}
 
 /// The crate version, for the page's footer and for bug reports.
 #[wasm_bindgen]
