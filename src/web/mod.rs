@@ -23,7 +23,10 @@ const PANIC_GLOBAL: &str = "agopCollapsePanic";
 #[wasm_bindgen(start)]
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        let message = format!("internal error: {info}");
+        let payload = info.payload();
+        let what = payload.downcast_ref::<&str>().copied().or(payload.downcast_ref::<String>().map(String::as_str));
+        let place = info.location().map(|l| format!(" (at {}:{})", l.file(), l.line())).unwrap_or_default();
+        let message = format!("internal error: {}{place}", what.unwrap_or("a panic"));
         web_sys::console::error_1(&JsValue::from_str(&message));
         let _ = js_sys::Reflect::set(&js_sys::global(), &PANIC_GLOBAL.into(), &message.into());
     }));

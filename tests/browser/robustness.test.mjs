@@ -1,0 +1,203 @@
+// The page under stress and attack: crashes, quick Run/Cancel cycles, runs too big to fit,
+// hostile text, the Content-Security-Policy, requests, and agreement with the command line.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import { openPage, startLab } from './harness.mjs';
+
+let lab;
+before(async () => {
+  lab = await startLab();
+});
+after(async () => {
+  await lab?.close();
+});
+
+const SMALL = { data: { n_train: 200, n_test: 100 }, depth: 3 };
+const LONG = { data: { n_train: 3000 }, depth: 20 };
+
+/** Runs `work` in the page's computing worker (the one that loads worker.js). */
+async function inRfmWorker(page, work) {
+  await page.waitForFunction(() => window.lab.state === 'running');
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const worker = page.workers().find((w) => w.url().endsWith('/worker.js'));
+    if (worker) return worker.evaluate(work);
+    await page.waitForTimeout(100);
+  }
+  throw new Error('the computing worker did not start');
+}
+
+test('a crashed worker is reported with its message and replaced, and the page runs again', async () => {
+  const { page, problems, close } = await openPage(lab);
+  await page.evaluate((config) => {
+    window.crashed = window.lab.run(config).then(() => 'finished', (e) => e.message);
+  }, LONG);
+  // The crash request goes through the worker's own message handler, as a page request would.
+  await inRfmWorker(page, () => self.onmessage({ data: { type: 'crash' } })).catch(() => {});
+  const message = await page.evaluate(() => window.crashed);
+  assert.match(message, /^internal error: a deliberate panic, to check the lab's recovery \(at src\/web\/mod\.rs:\d+\)/);
+  assert.equal(await page.evaluate(() => window.lab.state), 'error');
+  assert.match(await page.locator('#message').textContent(), /deliberate panic/);
+
+  const result = await page.evaluate((config) => window.lab.run(config), SMALL);
+  assert.equal(result.layers.length, 3);
+  assert.equal(await page.evaluate(() => window.lab.state), 'done');
+  // The panic hook logs the panic; nothing else may complain.
+  assert.deepEqual(problems.filter((p) => !/deliberate panic/.test(p)), []);
+  await close();
+});
+
+test('fifty quick Run/Cancel cycles leave the page responsive, one worker alive and memory flat', async () => {
+  const { page, problems, close } = await openPage(lab);
+  const session = await page.context().newCDPSession(page);
+  const heapBytes = async () => {
+    await session.send('HeapProfiler.collectGarbage');
+    const usage = await session.send('Runtime.getHeapUsage');
+    return usage.usedSize + (usage.backingStorageSize ?? 0);
+  };
+  const cycles = async (count) => {
+    for (let i = 0; i < count; i += 1) {
+      await page.evaluate(async ({ config, wait }) => {
+        const run = window.lab.run(config).catch(() => {});
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        window.lab.cancel();
+        await run;
+      }, { config: LONG, wait: (i * 37) % 200 });
+      assert.equal(await page.evaluate(() => window.lab.state), 'cancelled');
+    }
+  };
+  await cycles(10);
+  const settled = await heapBytes();
+  await cycles(40);
+  const afterAll = await heapBytes();
+  console.log(`page heap after 10 Run/Cancel cycles: ${settled} bytes, after 50: ${afterAll} bytes`);
+  assert.ok(afterAll < settled * 1.25 + 4e6, `page memory grew from ${settled} to ${afterAll} bytes over 40 cycles`);
+  await page.waitForTimeout(500);
+  assert.ok(page.workers().length <= 1, `${page.workers().length} workers alive after cancelling`);
+
+  const started = Date.now();
+  await page.evaluate(() => document.getElementById('status').textContent);
+  assert.ok(Date.now() - started < 200, 'the page answers at once');
+  const result = await page.evaluate((config) => window.lab.run(config), SMALL);
+  assert.equal(result.layers.length, 3);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('a run too big for the browser is refused with the estimate and the size that fits', async () => {
+  const { page, problems, close } = await openPage(lab);
+  const message = await page.evaluate(() => window.lab.run({ data: { n_train: 9000 } }).then(() => 'ran', (e) => e.message));
+  assert.match(message, /needs about 2\.\d GB of memory, more than the 1\.0 GB allowed here; with these settings at most \d{4} training samples fit/);
+  assert.match(await page.locator('#message').textContent(), /at most \d{4} training samples fit/);
+  const fits = Number(message.match(/at most (\d+) training samples/)[1]);
+  assert.ok(fits > 3000 && fits < 9000, `${fits} samples fit`);
+  const result = await page.evaluate((config) => window.lab.run(config), SMALL);
+  assert.equal(result.layers.length, 3);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('hostile text in a CSV or a link is shown as text, never run as markup', async () => {
+  const hostile = '<img src=x onerror="window.pwned=1">';
+  const { page, problems, close } = await openPage(lab, `/#depth=2&seed=${encodeURIComponent(hostile)}`);
+  const dialogs = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    dialog.dismiss();
+  });
+  assert.ok((await page.locator('#message').textContent()).includes(hostile), 'the bad seed is quoted literally');
+
+  const rows = [`${hostile},label,<script>window.pwned=2</script>`];
+  for (let i = 0; i < 30; i += 1) rows.push(`${Math.sin(i)},${['plain', hostile][i % 2]},${Math.cos(i)}`);
+  await page.setInputFiles('#csv-file', { name: `${hostile}.csv`, mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+  await page.waitForFunction(() => document.getElementById('dataset').value.startsWith('csv:'));
+  const result = await page.evaluate(() => window.lab.run());
+  assert.deepEqual(result.dataset.class_names.slice().sort(), [hostile, 'plain'].sort());
+  assert.equal(await page.locator('#dataset option:checked').textContent(), `Your file: ${hostile}.csv`);
+  const embed = await page.evaluate(async () => (await import('./embed.js')).embedCode(location.hash));
+  assert.ok(!embed.includes('<img'), 'the embed snippet escapes the file name');
+
+  assert.equal(await page.evaluate(() => document.querySelectorAll('img').length), 0);
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('the Content-Security-Policy allows only the page\'s own scripts and wasm, and the lab never breaks it', async () => {
+  const { page, problems, close } = await openPage(lab);
+  const policy = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+  assert.match(policy, /default-src 'none'/);
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval';/);
+  assert.doesNotMatch(policy, /https?:|\*|script-src[^;]*'unsafe-inline'/);
+  await page.evaluate(() => {
+    window.violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  // An injected inline script does not run; a script from another origin is not fetched.
+  await page.evaluate(() => {
+    const inline = document.createElement('script');
+    inline.textContent = 'window.inlineRan = true;';
+    document.body.append(inline);
+    const foreign = document.createElement('script');
+    foreign.src = 'http://example.invalid/x.js';
+    document.body.append(foreign);
+  });
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => window.inlineRan), undefined);
+  const blocked = await page.evaluate(() => window.violations.splice(0));
+  assert.ok(blocked.some((v) => v.startsWith('script-src') && v.includes('inline')), `inline script blocked: ${blocked}`);
+  assert.ok(blocked.some((v) => v.includes('example.invalid')), `foreign script blocked: ${blocked}`);
+
+  await page.evaluate((config) => window.lab.run(config), SMALL);
+  assert.deepEqual(await page.evaluate(() => window.violations), [], 'a run breaks no directive');
+  assert.deepEqual(problems.filter((p) => !/Content Security Policy|example\.invalid/.test(p)), []);
+  await close();
+});
+
+test('nothing is sent anywhere: every request is a GET of one of the lab\'s own files', async () => {
+  const { page, close } = await openPage(lab);
+  const sent = [];
+  page.context().on('request', (request) => sent.push({ method: request.method(), url: request.url(), body: request.postData() }));
+  await page.evaluate((config) => window.lab.run(config), SMALL);
+  await page.evaluate(() => window.lab.network.train({ data: { n_train: 100, n_test: 50 }, depth: 1, width: 16, epochs: 2, measure_every: 1 }));
+  await page.evaluate(() => document.getElementById('export-json')?.click());
+  await page.waitForTimeout(300);
+  const allowed = /^\/(index\.html|style\.css|favicon\.svg|[a-z-]+\.js|pkg\/agop_collapse(_bg\.wasm|\.js)|data\/mnist\.bin)?$/;
+  for (const request of sent) {
+    const url = new URL(request.url);
+    assert.equal(url.origin, lab.origin, request.url);
+    assert.equal(request.method, 'GET', request.url);
+    assert.equal(request.body ?? null, null, request.url);
+    assert.match(url.pathname, allowed, request.url);
+  }
+  await close();
+});
+
+test('the same config and seed give the same metrics in the command line and in the page', async () => {
+  const binary = fileURLToPath(new URL('../../target/release/agop-collapse', import.meta.url));
+  const args = ['rfm', '--n-train', '150', '--n-test', '60', '--depth', '3', '--digits', '1,3,7', '--width', '64', '--seed', '11'];
+  const native = JSON.parse(execFileSync(binary, args, { encoding: 'utf8' }));
+  const { page, problems, close } = await openPage(lab);
+  const config = { data: { n_train: 150, n_test: 60, digits: [1, 3, 7] }, depth: 3, width: 64, seed: 11 };
+  const browser = await page.evaluate((c) => window.lab.run(c), config);
+  assert.deepEqual(browser.config, native.config);
+  assert.deepEqual(browser.dataset, native.dataset);
+  let largest = 0;
+  native.layers.forEach((layer, i) => {
+    const other = browser.layers[i];
+    assert.equal(other.train_acc, layer.train_acc);
+    assert.equal(other.test_acc, layer.test_acc);
+    for (const stage of ['X', 'MX', 'PhiMX']) {
+      for (const [metric, value] of Object.entries(layer.stages[stage])) {
+        const difference = Math.abs(other.stages[stage][metric] - value) / Math.max(Math.abs(value), 1e-9);
+        largest = Math.max(largest, difference);
+        assert.ok(difference <= 1e-6, `layer ${layer.layer} ${stage} ${metric}: CLI ${value}, page ${other.stages[stage][metric]}`);
+      }
+    }
+  });
+  console.log(`largest relative difference CLI vs page: ${largest.toExponential(2)}`);
+  assert.deepEqual(problems, []);
+  await close();
+});
