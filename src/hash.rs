@@ -255,8 +255,11 @@ fn pairs_of(hash: &str) -> Vec<(String, String)> {
     form_urlencoded::parse(text.as_bytes()).into_owned().collect()
 }
 
-/// Applies every setting found in `pairs` to `config`, in the order of `settings`, keeping a
-/// value only when the whole config still validates; otherwise records why.
+/// Applies every setting found in `pairs` to `config` and records why a value could not be
+/// kept. All values are tried together first; when the whole does not validate, each is kept
+/// only if the config still validates with it, in passes until no more can be kept, so that
+/// settings checked against each other (`n` against `digits`, the memory budget against `width`)
+/// do not depend on their order in the link.
 fn apply_settings<C: Clone>(
     settings: &[Setting<C>],
     pairs: &[(String, String)],
@@ -264,13 +267,30 @@ fn apply_settings<C: Clone>(
     validate: fn(&C) -> crate::Result<()>,
     messages: &mut Vec<String>,
 ) {
-    for setting in settings {
-        let Some((_, value)) = pairs.iter().rev().find(|(k, _)| k == setting.key) else { continue };
-        let mut candidate = config.clone();
-        match (setting.read)(&mut candidate, value).and_then(|()| validate(&candidate).map_err(|e| e.to_string())) {
-            Ok(()) => *config = candidate,
-            Err(message) => messages.push(format!("{message} (the default is used)")),
+    let present: Vec<(&Setting<C>, &str)> = settings
+        .iter()
+        .filter_map(|s| pairs.iter().rev().find(|(k, _)| k == s.key).map(|(_, v)| (s, v.as_str())))
+        .collect();
+    let mut all = config.clone();
+    if present.iter().all(|(setting, value)| (setting.read)(&mut all, value).is_ok()) && validate(&all).is_ok() {
+        *config = all;
+        return;
+    }
+    let mut pending = present;
+    loop {
+        let mut rejected = Vec::new();
+        for (setting, value) in pending.iter().copied() {
+            let mut candidate = config.clone();
+            match (setting.read)(&mut candidate, value).and_then(|()| validate(&candidate).map_err(|e| e.to_string())) {
+                Ok(()) => *config = candidate,
+                Err(message) => rejected.push((setting, value, message)),
+            }
         }
+        if rejected.is_empty() || rejected.len() == pending.len() {
+            messages.extend(rejected.into_iter().map(|(_, _, message)| format!("{message} (the default is used)")));
+            return;
+        }
+        pending = rejected.into_iter().map(|(setting, value, _)| (setting, value)).collect();
     }
 }
 
@@ -296,11 +316,17 @@ pub fn from_hash(hash: &str, other_keys: &[&str]) -> (RfmConfig, Vec<String>) {
 
 /// The network config a hash describes: its own settings from the hash (defaults otherwise),
 /// the data and seed of `rfm` (the config [`from_hash`] read from the same hash), and one
-/// message per value that could not be used.
+/// message per value that could not be used. The config may not validate (then a message says
+/// why) when no setting in the hash makes the network fit the data.
 pub fn network_from_hash(hash: &str, rfm: &RfmConfig) -> (MlpConfig, Vec<String>) {
     let pairs = pairs_of(hash);
     let mut config = MlpConfig { data: rfm.data.clone(), seed: rfm.seed, ..MlpConfig::default() };
     let mut messages = Vec::new();
     apply_settings(&NETWORK_SETTINGS, &pairs, &mut config, MlpConfig::validate, &mut messages);
+    // The network's defaults need not suit the Deep RFM data (a network too big for its memory
+    // budget): say so, so that the page shows it before anyone trains.
+    if let Err(error) = config.validate() {
+        messages.push(format!("the network cannot be trained on this data: {error}"));
+    }
     (config, messages)
 }

@@ -170,7 +170,52 @@ pub struct PsdSqrt {
 /// Square root of a symmetric PSD matrix by eigendecomposition; negative eigenvalues (rounding)
 /// are clipped to zero. Returns `None` when the eigensolver does not converge (only with NaN
 /// or infinite entries). Precondition: `m` is square and symmetric.
+///
+/// Rows that are exactly zero (features constant over the data, such as MNIST's border pixels)
+/// split off a zero block, whose eigenvectors are unit vectors of eigenvalue 0: the eigensolver,
+/// whose cost grows as the cube of the size, only sees the rest.
 pub fn psd_sqrt(m: &Mat) -> Option<PsdSqrt> {
+    let d = m.nrows();
+    let active: Vec<usize> = (0..d).filter(|&i| m.row(i).iter().any(|&v| v != 0.0)).collect();
+    if active.len() == d {
+        return eigen_sqrt(m);
+    }
+    let reduced = eigen_sqrt(&m.select_rows(&active).select_columns(&active))?;
+    let mut sqrt = Mat::zeros(d, d);
+    for (a, &i) in active.iter().enumerate() {
+        for (b, &j) in active.iter().enumerate() {
+            sqrt[(i, j)] = reduced.sqrt[(a, b)];
+        }
+    }
+    // Eigenpairs largest first: the block's positive ones, the zero block, then the rest.
+    enum Pair {
+        Block(usize),
+        ZeroRow(usize),
+    }
+    let positive = reduced.eigenvalues.iter().take_while(|&&lambda| lambda > 0.0).count();
+    let zero_rows = (0..d).filter(|i| active.binary_search(i).is_err()).map(Pair::ZeroRow);
+    let order = (0..positive).map(Pair::Block).chain(zero_rows).chain((positive..active.len()).map(Pair::Block));
+    let mut eigenvalues = Vec::with_capacity(d);
+    let mut eigenvectors = Mat::zeros(d, d);
+    for (column, pair) in order.enumerate() {
+        match pair {
+            Pair::Block(k) => {
+                for (a, &i) in active.iter().enumerate() {
+                    eigenvectors[(i, column)] = reduced.eigenvectors[(a, k)];
+                }
+                eigenvalues.push(reduced.eigenvalues[k]);
+            }
+            Pair::ZeroRow(i) => {
+                eigenvectors[(i, column)] = 1.0;
+                eigenvalues.push(0.0);
+            }
+        }
+    }
+    Some(PsdSqrt { sqrt, eigenvalues, eigenvectors })
+}
+
+/// [`psd_sqrt`] by one eigendecomposition of the whole matrix.
+fn eigen_sqrt(m: &Mat) -> Option<PsdSqrt> {
     let d = m.nrows();
     let eigen = view(m).self_adjoint_eigen(Side::Lower).ok();
     leave_wide_simd();

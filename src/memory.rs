@@ -23,7 +23,8 @@ pub const fn default_budget() -> u64 {
 
 const F64: u64 = 8;
 
-/// The sizes a run's memory depends on.
+/// The sizes a run's memory depends on. The estimates assume sizes that validated configs allow
+/// (each below a million), so that their products fit a u64.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunShape {
     pub n_train: usize,
@@ -53,16 +54,16 @@ pub fn rfm_peak_bytes(shape: RunShape, width: usize) -> u64 {
 ///
 /// The weights with their gradients and Adam's two moments (4 (d h + (L - 1) h^2 + h K)); the
 /// activations of every layer for the whole training and test sets, kept for the measurements
-/// (2 (n + m) h (L + 1)); a measurement's per-sample gradients, the AGOP of every layer's input,
-/// the Gram, root and SVD work, and the rotated features (n K q + d^2 + (L + 6) h^2 + 2 n q,
-/// with q = max(d, h)).
+/// (2 (n + m) h (L + 1)); a measurement's backpropagated gradients (one class at a time), the
+/// AGOP of every layer's input, the Gram, root and SVD work, and the rotated and scaled features
+/// (4 n q + d^2 + (L + 6) h^2, with q = max(d, h)).
 pub fn mlp_peak_bytes(shape: RunShape, depth: usize, width: usize) -> u64 {
     let (n, m, d, k) = (shape.n_train as u64, shape.n_test as u64, shape.dim as u64, shape.classes as u64);
     let (layers, h) = (depth as u64, width as u64);
     let weights = d * h + layers.saturating_sub(1) * h * h + h * k;
     let activations = 2 * (n + m) * h * (layers + 1);
     let widest = d.max(h);
-    let measurement = n * k * widest + d * d + (layers + 6) * h * h + 2 * n * widest;
+    let measurement = 4 * n * widest + d * d + (layers + 6) * h * h;
     SLACK + F64 * (4 * weights + activations + measurement)
 }
 

@@ -114,3 +114,23 @@ fn the_network_settings_share_the_hash_with_deep_rfm() {
     assert_eq!((fallback.depth, fallback.learning_rate, fallback.epochs), (5, 1e-3, 20));
     assert_eq!(messages.len(), 2, "{messages:?}");
 }
+
+/// Settings checked against each other are kept whatever their order in the link, and values
+/// no config can hold (wrapping sample counts, NaN in a setting the data ignores) are refused.
+#[test]
+fn settings_checked_together_do_not_depend_on_their_order() {
+    for hash in ["n=4&digits=0,1", "digits=0,1&n=4", "dataset=synthetic&n=6&classes=2", "n=15000&test=0&width=1&depth=1"] {
+        let (config, messages) = from_hash(hash, &[]);
+        assert_eq!(messages, Vec::<String>::new(), "{hash}");
+        assert_eq!(from_hash(&to_hash(&config), &[]), (config, vec![]), "{hash} round-trips");
+    }
+    let (config, _) = from_hash("n=4&digits=0,1", &[]);
+    assert_eq!((config.data.n_train, config.data.digits.clone()), (4, vec![0, 1]));
+    for hash in ["n=18446744073709551615&test=18446744073709551615&digits=0,1", "separation=NaN", "noise=inf"] {
+        let (config, messages) = from_hash(hash, &[]);
+        assert!(!messages.is_empty(), "{hash} is refused");
+        let defaults = RfmConfig::default().data;
+        assert_eq!((config.data.n_train, config.data.n_test), (defaults.n_train, defaults.n_test), "{hash}");
+        assert_eq!((config.data.separation, config.data.noise), (defaults.separation, defaults.noise), "{hash}");
+    }
+}

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::memory::RunShape;
 
-/// Largest number of samples (train + test) the lab accepts for generated data.
+/// Largest number of samples (train + test) the lab accepts.
 pub const MAX_SAMPLES: usize = 20_000;
 /// Largest dimension of generated data.
 pub const MAX_DIM: usize = 4096;
@@ -121,6 +121,25 @@ impl DataConfig {
 
     /// Checks every value; the message names the field and what it must be.
     pub fn validate(&self) -> Result<()> {
+        // Checked for every source: a value that is never used must still read back from JSON.
+        if !(self.separation.is_finite() && self.separation >= 0.0) {
+            return Err(Error::config("separation", format!("must be a number >= 0, got {}", self.separation)));
+        }
+        if !(self.noise.is_finite() && self.noise > 0.0) {
+            return Err(Error::config("noise", format!("must be a number > 0, got {}", self.noise)));
+        }
+        let samples = self.n_train.saturating_add(self.n_test);
+        if samples > MAX_SAMPLES {
+            return Err(Error::config(
+                "n_train",
+                format!("train + test samples must be at most {MAX_SAMPLES}, got {samples}"),
+            ));
+        }
+        if let DatasetSource::Csv(name) = &self.dataset
+            && name.is_empty()
+        {
+            return Err(Error::config("dataset", "a CSV file needs a name"));
+        }
         if let DatasetSource::Mnist = self.dataset {
             let mut sorted = self.digits.clone();
             sorted.sort_unstable();
@@ -144,18 +163,6 @@ impl DataConfig {
             }
             if self.rank > self.dim {
                 return Err(Error::config("rank", format!("must be at most dim ({}), got {}", self.dim, self.rank)));
-            }
-            if !(self.separation.is_finite() && self.separation >= 0.0) {
-                return Err(Error::config("separation", format!("must be a number >= 0, got {}", self.separation)));
-            }
-            if !(self.noise.is_finite() && self.noise > 0.0) {
-                return Err(Error::config("noise", format!("must be a number > 0, got {}", self.noise)));
-            }
-            if self.n_train + self.n_test > MAX_SAMPLES {
-                return Err(Error::config(
-                    "n_train",
-                    format!("train + test samples must be at most {MAX_SAMPLES}, got {}", self.n_train + self.n_test),
-                ));
             }
         }
         if let Some(classes) = self.class_count()

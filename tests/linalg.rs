@@ -1,0 +1,49 @@
+//! The dense kernels: the PSD square root, with and without zero rows.
+
+mod common;
+
+use agop_collapse::linalg::{Mat, psd_sqrt};
+use common::{gaussian, relative_difference};
+
+/// A random PSD matrix of rank `rank` (d x d), embedded at the rows and columns `at` of a
+/// `size` x `size` zero matrix.
+fn embedded_psd(d: usize, rank: usize, size: usize, at: &[usize], seed: u64) -> (Mat, Mat) {
+    let factor = gaussian(d, rank, seed);
+    let block = &factor * factor.transpose();
+    let mut full = Mat::zeros(size, size);
+    for (a, &i) in at.iter().enumerate() {
+        for (b, &j) in at.iter().enumerate() {
+            full[(i, j)] = block[(a, b)];
+        }
+    }
+    (block, full)
+}
+
+/// Zero rows (constant features) split off: the root, spectrum and eigenvectors are those of
+/// the whole matrix.
+#[test]
+fn zero_rows_are_split_off_exactly() {
+    let active = [0, 2, 3, 5, 8, 9, 11, 12];
+    for rank in [3, 8] {
+        let (block, full) = embedded_psd(active.len(), rank, 14, &active, rank as u64);
+        let root = psd_sqrt(&full).unwrap();
+        let block_root = psd_sqrt(&block).unwrap();
+        assert!(relative_difference(&(&root.sqrt * &root.sqrt), &full) < 1e-10, "rank {rank}: root squared");
+        for (a, &i) in active.iter().enumerate() {
+            for (b, &j) in active.iter().enumerate() {
+                assert!((root.sqrt[(i, j)] - block_root.sqrt[(a, b)]).abs() < 1e-12);
+            }
+        }
+        assert!((0..14).filter(|i| !active.contains(i)).all(|i| root.sqrt.row(i).iter().all(|&v| v == 0.0)));
+
+        assert_eq!(root.eigenvalues.len(), 14);
+        assert!(root.eigenvalues.windows(2).all(|w| w[0] >= w[1]), "largest first: {:?}", root.eigenvalues);
+        for (k, lambda) in block_root.eigenvalues.iter().enumerate().take(rank) {
+            assert!((root.eigenvalues[k] - lambda).abs() < 1e-10 * block_root.eigenvalues[0]);
+        }
+        let vectors = &root.eigenvectors;
+        assert!(relative_difference(&(vectors.transpose() * vectors), &Mat::identity(14, 14)) < 1e-12);
+        let values = Mat::from_diagonal(&nalgebra::DVector::from_vec(root.eigenvalues.clone()));
+        assert!(relative_difference(&(&full * vectors), &(vectors * values)) < 1e-10, "M V = V diag(lambda)");
+    }
+}
