@@ -164,7 +164,7 @@ test('nothing is sent anywhere: every request is a GET of one of the lab\'s own 
   await page.evaluate(() => window.lab.network.train({ data: { n_train: 100, n_test: 50 }, depth: 1, width: 16, epochs: 2, measure_every: 1 }));
   await page.evaluate(() => document.getElementById('export-json')?.click());
   await page.waitForTimeout(300);
-  const allowed = /^\/(index\.html|style\.css|favicon\.svg|[a-z-]+\.js|pkg\/agop_collapse(_bg\.wasm|\.js)|data\/mnist\.bin)?$/;
+  const allowed = /^\/(index\.html|style\.css|favicon\.svg|[a-z-]+\.js|pkg\/agop_collapse(_bg\.wasm|\.js)|data\/mnist\.bin\.gz)?$/;
   for (const request of sent) {
     const url = new URL(request.url);
     assert.equal(url.origin, lab.origin, request.url);
