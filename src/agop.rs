@@ -8,7 +8,7 @@
 //! weights A (`K ./ D` for Laplace, K for Gaussian) and scale s (`1/L`, `1/L^2`).
 
 use crate::kernel::{Kernel, KernelKind, KernelMatrix};
-use crate::linalg::{Mat, outer_gram, product, product_transpose, transpose_product};
+use crate::linalg::{Mat, outer_gram, product, product_transpose, transpose_gram, transpose_product};
 
 /// Distances below this are treated as the same point: the Laplace gradient term is dropped.
 pub const MIN_DISTANCE: f64 = 1e-10;
@@ -30,21 +30,53 @@ fn radial_weights(kernel: &Kernel, train: KernelMatrix) -> Option<(Mat, f64)> {
     }
 }
 
-/// The AGOP by the cheap n x n form:
-/// `G = s^2/n X^T [ (A^T A) o (alpha alpha^T) - A o (S alpha^T) - A^T o (alpha S^T)
-///      + diag(sum_c S_ic^2) ] X` with `S = A alpha`; for the linear kernel `X^T alpha alpha^T X`.
-/// About `n^3 / 2 + n^2 d + n d^2 / 2` multiply-adds; equal to [`agop_direct`] up to rounding.
-/// It consumes the kernel matrix, whose memory becomes the weights A: at most three n x n
-/// matrices are alive at once.
+/// Which closed form computes an AGOP; both give the same matrix up to rounding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgopForm {
+    /// Through an n x n matrix of sample pairs: about `n^3 / 2 + n^2 d + n d^2 / 2`
+    /// multiply-adds, whatever the number of classes K.
+    SamplePairs,
+    /// Class by class, through the n x d gradients: about `K (n^2 d + n d^2 / 2)`.
+    PerClass,
+}
+
+impl AgopForm {
+    /// The cheaper form for n samples of dimension d and K classes.
+    pub fn cheaper(n: usize, d: usize, classes: usize) -> AgopForm {
+        let (n, d, k) = (n as f64, d as f64, classes as f64);
+        let pairs = n * n * n / 2.0 + n * n * d + n * d * d / 2.0;
+        let per_class = k * (n * n * d + n * d * d / 2.0);
+        if per_class < pairs { AgopForm::PerClass } else { AgopForm::SamplePairs }
+    }
+}
+
+/// The AGOP of the kernel predictor with coefficients `alpha`, by the cheaper closed form
+/// ([`AgopForm::cheaper`]). It consumes the kernel matrix, whose memory becomes the weights A.
 ///
 /// Preconditions: `x` is n x d (the training points), `train` their kernel matrix with
 /// themselves, `alpha` the n x K ridge coefficients.
 pub fn agop(kernel: &Kernel, x: &Mat, train: KernelMatrix, alpha: &Mat) -> Mat {
-    let n = x.nrows();
+    agop_by(AgopForm::cheaper(x.nrows(), x.ncols(), alpha.ncols()), kernel, x, train, alpha)
+}
+
+/// [`agop`] by the given form. For the linear kernel both forms are `X^T alpha alpha^T X`.
+pub fn agop_by(form: AgopForm, kernel: &Kernel, x: &Mat, train: KernelMatrix, alpha: &Mat) -> Mat {
     let Some((weights, scale)) = radial_weights(kernel, train) else {
         let projected = transpose_product(x, alpha); // d x K: the gradient of every output
         return outer_gram(&projected);
     };
+    let sum = match form {
+        AgopForm::SamplePairs => sample_pairs_sum(x, weights, alpha),
+        AgopForm::PerClass => per_class_sum(x, weights, alpha),
+    };
+    sum * (scale * scale / x.nrows() as f64)
+}
+
+/// `sum_c grads_c^T grads_c / s^2` through the n x n form
+/// `X^T [ (A^T A) o (alpha alpha^T) - A o (S alpha^T) - A^T o (alpha S^T) + diag(sum_c S_ic^2) ] X`
+/// with `S = A alpha`. At most three n x n matrices are alive at once.
+fn sample_pairs_sum(x: &Mat, weights: Mat, alpha: &Mat) -> Mat {
+    let n = x.nrows();
     let s = product(&weights, alpha); // n x K
     // A is symmetric, so A^T A = A A^T and A^T o (alpha S^T) is the transpose of A o (S alpha^T):
     // the two cross terms together are symmetric, made in place of (S alpha^T).
@@ -71,43 +103,23 @@ pub fn agop(kernel: &Kernel, x: &Mat, train: KernelMatrix, alpha: &Mat) -> Mat {
         middle[(i, i)] += s.row(i).norm_squared();
     }
     let inner = product(&middle, x); // n x d
-    transpose_product(x, &inner) * (scale * scale / n as f64)
+    transpose_product(x, &inner)
 }
 
-/// The AGOP by the direct per-class form: for every class c the n x d matrix of gradients
-/// `s (A diag(alpha_c) X - diag(S_c) X)`, then `G = (1/n) sum_c grads_c^T grads_c`.
-/// About `2 K n^2 d` multiply-adds; the reference for [`agop`].
-///
-/// Preconditions: as for [`agop`].
-pub fn agop_direct(kernel: &Kernel, x: &Mat, train: &KernelMatrix, alpha: &Mat) -> Mat {
-    let n = x.nrows();
-    let d = x.ncols();
+/// `sum_c grads_c^T grads_c / s^2` class by class: the gradients of class c at every sample are
+/// the rows of `A (alpha_c o X) - S_c o X` (rows of X scaled by alpha_c, resp. by `S = A alpha`),
+/// all classes in one product with the n x Kd matrix `[alpha_1 o X | ... | alpha_K o X]`.
+fn per_class_sum(x: &Mat, weights: Mat, alpha: &Mat) -> Mat {
+    let (n, d, classes) = (x.nrows(), x.ncols(), alpha.ncols());
+    let s = product(&weights, alpha);
+    let scaled_rows = |by: &Mat| Mat::from_fn(n, classes * d, |i, column| by[(i, column / d)] * x[(i, column % d)]);
+    let mut gradients = product(&weights, &scaled_rows(alpha));
+    drop(weights);
+    gradients -= scaled_rows(&s);
     let mut total = Mat::zeros(d, d);
-    match radial_weights(kernel, train.clone()) {
-        None => {
-            for c in 0..alpha.ncols() {
-                // The same gradient at every point: its outer product averages to itself.
-                let gradient = x.transpose() * alpha.column(c);
-                total += &gradient * gradient.transpose();
-            }
-        }
-        Some((weights, scale)) => {
-            for c in 0..alpha.ncols() {
-                let mut weighted = weights.clone();
-                for (mut column, a) in weighted.column_iter_mut().zip(alpha.column(c).iter()) {
-                    column *= *a;
-                }
-                let row_sums: Vec<f64> = weighted.row_iter().map(|r| r.sum()).collect();
-                let mut gradients = &weighted * x;
-                for (i, sum) in row_sums.iter().enumerate() {
-                    let mut row = gradients.row_mut(i);
-                    row -= x.row(i) * *sum;
-                }
-                gradients *= scale;
-                total += gradients.transpose() * &gradients;
-            }
-            total /= n as f64;
-        }
+    for c in 0..classes {
+        let block = gradients.columns(c * d, d).into_owned();
+        total += transpose_gram(&block);
     }
     total
 }

@@ -56,15 +56,25 @@ pub fn transpose_product(a: &Mat, b: &Mat) -> Mat {
 
 /// `a a^T`, computing one triangle (half the work) and mirroring it.
 pub fn outer_gram(a: &Mat) -> Mat {
-    let n = a.nrows();
+    symmetric_product(view(a))
+}
+
+/// `a^T a`, computing one triangle (half the work) and mirroring it.
+pub fn transpose_gram(a: &Mat) -> Mat {
+    symmetric_product(view(a).transpose())
+}
+
+/// `f f^T` for the factor `f`, one triangle computed and mirrored.
+fn symmetric_product(factor: MatRef<'_, f64>) -> Mat {
+    let n = factor.nrows();
     let mut out = Mat::zeros(n, n);
     triangular::matmul(
         view_mut(&mut out),
         BlockStructure::TriangularLower,
         Accum::Replace,
-        view(a),
+        factor,
         BlockStructure::Rectangular,
-        view(a).transpose(),
+        factor.transpose(),
         BlockStructure::Rectangular,
         1.0,
         Par::Seq,

@@ -3,7 +3,7 @@
 
 mod common;
 
-use agop_collapse::agop::{agop, agop_direct};
+use agop_collapse::agop::{AgopForm, agop, agop_by};
 use agop_collapse::kernel::{Kernel, KernelKind};
 use agop_collapse::linalg::{Mat, normalize_rows};
 use common::{gaussian, relative_difference};
@@ -54,9 +54,10 @@ fn closed_forms_equal_finite_differences_for_every_kernel() {
         let kernel = Kernel { kind, bandwidth: 1.3 };
         let train = kernel.matrix(&x, &x, true);
         let expected = finite_difference_agop(&kernel, &x, &alpha);
-        for (form, g) in
-            [("n x n", agop(&kernel, &x, train.clone(), &alpha)), ("direct", agop_direct(&kernel, &x, &train, &alpha))]
-        {
+        for (form, g) in [
+            ("n x n", agop_by(AgopForm::SamplePairs, &kernel, &x, train.clone(), &alpha)),
+            ("per class", agop_by(AgopForm::PerClass, &kernel, &x, train.clone(), &alpha)),
+        ] {
             let error = relative_difference(&g, &expected);
             assert!(error < 1e-6, "{kind:?} {form} form differs from finite differences by {error:e}");
         }
@@ -64,7 +65,7 @@ fn closed_forms_equal_finite_differences_for_every_kernel() {
 }
 
 #[test]
-fn n_by_n_form_equals_direct_form() {
+fn n_by_n_form_equals_per_class_form() {
     // More points than dimensions and the other way round.
     for (n, d, k) in [(60, 7, 4), (25, 40, 10)] {
         let x = points(n, d, 3);
@@ -72,8 +73,8 @@ fn n_by_n_form_equals_direct_form() {
         for kind in KINDS {
             let kernel = Kernel { kind, bandwidth: 2.0 };
             let train = kernel.matrix(&x, &x, true);
-            let cheap = agop(&kernel, &x, train.clone(), &alpha);
-            let direct = agop_direct(&kernel, &x, &train, &alpha);
+            let cheap = agop_by(AgopForm::SamplePairs, &kernel, &x, train.clone(), &alpha);
+            let direct = agop_by(AgopForm::PerClass, &kernel, &x, train.clone(), &alpha);
             let error = relative_difference(&cheap, &direct);
             assert!(error < 1e-10, "{kind:?} n={n} d={d}: forms differ by {error:e}");
         }
@@ -91,5 +92,15 @@ fn duplicate_points_give_a_finite_laplace_agop() {
     assert_eq!(train.distances.as_ref().unwrap()[(0, 1)], 0.0, "coincident points are at distance 0");
     let g = agop(&kernel, &x, train.clone(), &alpha);
     assert!(g.iter().all(|v| v.is_finite()));
-    assert!(relative_difference(&g, &agop_direct(&kernel, &x, &train, &alpha)) < 1e-10);
+    assert!(relative_difference(&g, &agop_by(AgopForm::PerClass, &kernel, &x, train.clone(), &alpha)) < 1e-10);
+}
+
+/// The cost model picks the n x n form for the lab's default (1000 digits of 784 pixels, 10
+/// classes) and the per-class form for many samples of few dimensions.
+#[test]
+fn the_cheaper_form_is_chosen_by_cost() {
+    assert_eq!(AgopForm::cheaper(1000, 784, 10), AgopForm::SamplePairs);
+    assert_eq!(AgopForm::cheaper(1000, 256, 10), AgopForm::SamplePairs);
+    assert_eq!(AgopForm::cheaper(5000, 100, 10), AgopForm::PerClass);
+    assert_eq!(AgopForm::cheaper(2000, 50, 2), AgopForm::PerClass);
 }
