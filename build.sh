@@ -107,6 +107,26 @@ run_tests() {
   node --test --test-concurrency=1 tests/browser/
 }
 
+# Reference workloads natively, in the page's worker and (when numpy is there) in numpy: one
+# table of stage timings and ratios, and the same as JSON in target/bench/. BENCH_REPEATS lists
+# the runs of R1, R2 and R3 (medians are reported).
+bench() {
+  build
+  ensure_chromium
+  local repeats=${BENCH_REPEATS:-5,3,3} out=target/bench
+  mkdir -p "$out"
+  log "native workloads"
+  cargo bench --bench stages -- --repeats "$repeats" --json "$out/native.json"
+  if python3 -c 'import numpy, scipy' 2>/dev/null || python3 -m pip install --quiet numpy scipy; then
+    log "numpy reference"
+    python3 benches/reference.py --repeats "$(echo "$repeats" | cut -d, -f2)" --json "$out/numpy.json" >/dev/null
+  fi
+  log "browser workloads"
+  node benches/browser.mjs --repeats "$repeats" --native "$out/native.json" --numpy "$out/numpy.json" \
+    --json "$out/bench.json" | tee "$out/bench.txt"
+  log "written: $out/bench.json and $out/bench.txt"
+}
+
 # The fuzz tests with many more generated inputs than the test run's 100,000 (CASES per test).
 fuzz() {
   local cases=${1:-200000}
@@ -118,6 +138,7 @@ case "${1:-build}" in
   build) build ;;
   serve) shift; serve "$@" ;;
   test) run_tests ;;
+  bench) bench ;;
   fuzz) shift; fuzz "$@" ;;
-  *) echo "usage: ./build.sh [build | serve [PORT] | test | fuzz [CASES]]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh [build | serve [PORT] | test | bench | fuzz [CASES]]" >&2; exit 2 ;;
 esac

@@ -24,12 +24,14 @@
 //! - [`views`]: compact pictures of features (Gram matrix, PCA) for display.
 //! - [`hash`]: configs as URL hashes, so that a link reproduces a run.
 //! - [`report`]: the plain-data results (the JSON contract).
+//! - [`bench`]: the reference workloads and kernel figures of the benchmarks.
 //! - [`plot`]: charts, drawn with plotters on any backend (canvas in the page, SVG in tests).
 //!
 //! The science modules know nothing of the web or of plotting; `web` (wasm only) and the
 //! command-line tool translate, they do not compute.
 
 pub mod agop;
+pub mod bench;
 pub mod data;
 pub mod error;
 pub mod features;

@@ -39,6 +39,23 @@ pub fn panic_on_purpose() {
     panic!("a deliberate panic, to check the lab's recovery");
 }
 
+/// The benchmarks' reference workloads as JSON: `[{ "name": "R1", "config": { ... } }, ...]`.
+#[wasm_bindgen(js_name = benchWorkloads)]
+pub fn bench_workloads() -> String {
+    let list: Vec<serde_json::Value> = crate::bench::workloads()
+        .into_iter()
+        .map(|(name, config)| serde_json::json!({ "name": name, "config": config }))
+        .collect();
+    serde_json::to_string(&list).expect("workloads serialise")
+}
+
+/// GFLOP/s of an n x n matrix product in f32 (`single`) or f64, best of `repeats` (see
+/// [`crate::bench::product_gflops`]).
+#[wasm_bindgen(js_name = productGflops)]
+pub fn product_gflops(n: usize, single: bool, repeats: usize) -> f64 {
+    crate::bench::product_gflops(n.max(1), single, repeats.max(1))
+}
+
 /// The crate version, for the page's footer and for bug reports.
 #[wasm_bindgen]
 pub fn version() -> String {

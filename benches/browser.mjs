@@ -1,0 +1,126 @@
+// Browser timings of the reference workloads, run by the page itself (lab.run, in its worker),
+// next to the native and numpy figures: one table, one JSON.
+//
+//   node benches/browser.mjs [--repeats 5,3,3] [--native native.json] [--numpy numpy.json] [--json out.json]
+//
+// Also measured: the product kernel's GFLOP/s in the worker (f32 and f64, n = 1024), the bytes
+// each file of the page takes to transfer, the time until the page is interactive, and the
+// longest main-thread task during the default run (R1).
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { openPage, startLab } from '../tests/browser/harness.mjs';
+
+const STAGES = ['kernel', 'solve', 'agop', 'sqrt', 'features', 'metrics', 'total'];
+
+function option(name, fallback) {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? process.argv[at + 1] : fallback;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function readJson(path) {
+  if (!path || !existsSync(path)) return null;
+  const text = readFileSync(path, 'utf8');
+  return text.trim() ? JSON.parse(text) : null;
+}
+
+/** Seconds per stage summed over the layers of a Result JSON, with their total. */
+function stageSeconds(result) {
+  const sums = Object.fromEntries(STAGES.map((s) => [s, 0]));
+  for (const layer of result.layers) {
+    for (const stage of STAGES.slice(0, -1)) sums[stage] += layer.seconds[stage];
+  }
+  sums.total = STAGES.slice(0, -1).reduce((total, s) => total + sums[s], 0);
+  return sums;
+}
+
+async function measureBrowser(repeats) {
+  const lab = await startLab();
+  try {
+    const transferred = {};
+    const context = await lab.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    context.on('response', async (response) => {
+      const path = new URL(response.url()).pathname;
+      const length = Number(response.headers()['content-length'] ?? NaN);
+      transferred[path] = Number.isFinite(length) ? length : (await response.body().catch(() => Buffer.alloc(0))).length;
+    });
+    const page = await context.newPage();
+    const loadStart = Date.now();
+    await page.goto(`${lab.origin}/`);
+    await page.waitForFunction(() => window.lab && document.getElementById('status').textContent.startsWith('Ready'), null, { polling: 10 });
+    const interactiveSeconds = (Date.now() - loadStart) / 1000;
+
+    const workloads = JSON.parse(await page.evaluate(async () => (await import('./pkg/agop_collapse.js')).benchWorkloads()));
+    const results = {};
+    let longestTask = 0;
+    for (const [index, { name, config }] of workloads.entries()) {
+      if (!(repeats[index] > 0)) continue;
+      const runs = [];
+      for (let r = 0; r < (repeats[index] ?? 1); r += 1) {
+        await page.evaluate(() => {
+          window.longTasks = [];
+          new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+        });
+        const started = Date.now();
+        const result = await page.evaluate((c) => window.lab.run(c), config);
+        const seconds = stageSeconds(result);
+        seconds.wall = (Date.now() - started) / 1000;
+        runs.push(seconds);
+        if (name === 'R1') longestTask = Math.max(longestTask, ...(await page.evaluate(() => window.longTasks)), 0);
+      }
+      results[name] = {
+        repeats: runs.length,
+        median_seconds: Object.fromEntries([...STAGES, 'wall'].map((s) => [s, median(runs.map((run) => run[s]))])),
+      };
+      console.error(`browser ${name}: ${results[name].median_seconds.total.toFixed(2)} s of computation (median of ${runs.length})`);
+    }
+    const worker = page.workers().find((w) => w.url().endsWith('/worker.js'));
+    const products = await worker.evaluate(async () => {
+      const module = await import('./pkg/agop_collapse.js');
+      return { f32: module.productGflops(1024, true, 5), f64: module.productGflops(1024, false, 5) };
+    });
+    await context.close();
+    return { workloads: results, products, interactive_seconds: interactiveSeconds, longest_main_thread_task_ms: longestTask, transferred_bytes: transferred };
+  } finally {
+    await lab.close();
+  }
+}
+
+function ratio(a, b) {
+  return a > 0 && b > 0 ? a / b : null;
+}
+
+function printTable(report) {
+  const { browser, native, numpy } = report;
+  const cell = (value, digits = 3) => (value === null || value === undefined ? '-' : value.toFixed(digits)).padStart(9);
+  const names = Object.keys(browser.workloads);
+  console.log('Seconds summed over the layers (medians); ratios browser/native, browser/numpy, native/numpy.');
+  console.log(`${'run'.padEnd(4)}${'stage'.padEnd(10)}${['browser', 'native', 'numpy', 'b/native', 'b/numpy', 'n/numpy'].map((h) => h.padStart(9)).join('')}`);
+  for (const name of names) {
+    for (const stage of STAGES) {
+      const b = browser.workloads[name]?.median_seconds[stage];
+      const n = native?.workloads[name]?.median_seconds[stage];
+      const p = numpy?.workloads[name]?.median_seconds[stage];
+      console.log(`${(stage === 'kernel' ? name : '').padEnd(4)}${stage.padEnd(10)}${cell(b)}${cell(n)}${cell(p)}${cell(ratio(b, n), 2)}${cell(ratio(b, p), 2)}${cell(ratio(n, p), 2)}`);
+    }
+  }
+  console.log(`\nMatrix product, n = 1024, GFLOP/s: wasm f32 ${browser.products.f32.toFixed(1)}, wasm f64 ${browser.products.f64.toFixed(1)}` +
+    (native ? `; native f32 ${native.products.f32.toFixed(1)}, native f64 ${native.products.f64.toFixed(1)}` : ''));
+  const bytes = browser.transferred_bytes;
+  const wasm = bytes['/pkg/agop_collapse_bg.wasm'];
+  const mnist = bytes['/data/mnist.bin.gz'];
+  const total = Object.values(bytes).reduce((a, b) => a + b, 0);
+  console.log(`Transferred: wasm module ${(wasm / 1e6).toFixed(2)} MB, MNIST ${(mnist / 1e6).toFixed(2)} MB, whole page ${(total / 1e6).toFixed(2)} MB`);
+  console.log(`Interactive ${browser.interactive_seconds.toFixed(2)} s after navigation; longest main-thread task during R1: ${browser.longest_main_thread_task_ms} ms`);
+  if (numpy) console.log(`numpy ${numpy.numpy.version}, BLAS threads ${numpy.numpy.threads}`);
+}
+
+const repeats = option('repeats', '5,3,3').split(',').map(Number);
+const report = { browser: await measureBrowser(repeats), native: readJson(option('native')), numpy: readJson(option('numpy')) };
+printTable(report);
+const out = option('json');
+if (out) writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);

@@ -1,0 +1,63 @@
+//! Native timings of the reference workloads, stage by stage, and of the product kernel.
+//!
+//!     cargo bench --bench stages -- [--repeats R1,R2,R3] [--json OUT]
+//!
+//! Prints one line per workload and writes `{ "workloads": { "R1": { "repeats", "median_seconds":
+//! { kernel, solve, agop, sqrt, features, metrics, total } } }, "products": { "f32", "f64" } }`
+//! (GFLOP/s at n = 1024). `./build.sh bench` puts these figures beside the browser's and numpy's.
+
+use std::path::PathBuf;
+
+use agop_collapse::bench::{product_gflops, stage_seconds, workloads};
+use agop_collapse::data::{self, DatasetSource, mnist::Mnist};
+use agop_collapse::rfm::DeepRfm;
+use serde_json::{Map, Value, json};
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    if values.len() % 2 == 1 { values[middle] } else { (values[middle - 1] + values[middle]) / 2.0 }
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let (mut repeats, mut out) = (vec![5, 3, 3], None);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--repeats" => {
+                let list = args.next().expect("--repeats takes a list such as 5,3,3");
+                repeats = list.split(',').map(|r| r.parse().expect("a whole number of repeats")).collect();
+            }
+            "--json" => out = Some(PathBuf::from(args.next().expect("--json takes a file name"))),
+            "--bench" => {} // passed by cargo bench
+            other => panic!("unknown argument {other}"),
+        }
+    }
+    let mnist_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www/data/mnist.bin");
+    let mnist = Mnist::decode(&std::fs::read(&mnist_path).expect("www/data/mnist.bin: run ./build.sh first"))
+        .expect("a valid MNIST file");
+
+    let mut results = Map::new();
+    for ((name, config), &count) in workloads().into_iter().zip(repeats.iter().chain(std::iter::repeat(&1))) {
+        let mut runs: Vec<[(&str, f64); 7]> = Vec::new();
+        for _ in 0..count.max(1) {
+            let digits = (config.data.dataset == DatasetSource::Mnist).then_some(&mnist);
+            let split = data::load(&config.data, config.seed as u64, digits, None).expect("the workload loads");
+            runs.push(stage_seconds(&DeepRfm::run(config.clone(), split).expect("the workload runs")));
+        }
+        let mut medians = Map::new();
+        for (index, (stage, _)) in runs[0].iter().enumerate() {
+            let mut values: Vec<f64> = runs.iter().map(|r| r[index].1).collect();
+            medians.insert(stage.to_string(), json!(median(&mut values)));
+        }
+        eprintln!("native {name}: {:.2} s (median of {})", medians["total"].as_f64().unwrap_or(0.0), runs.len());
+        results.insert(name.into(), json!({ "repeats": runs.len(), "median_seconds": medians }));
+    }
+    let products = json!({ "f32": product_gflops(1024, true, 5), "f64": product_gflops(1024, false, 5) });
+    eprintln!("native products at n = 1024: {products}");
+    let report = json!({ "workloads": Value::Object(results), "products": products });
+    match out {
+        Some(path) => std::fs::write(&path, serde_json::to_string_pretty(&report).unwrap()).expect("writing the JSON"),
+        None => println!("{}", serde_json::to_string_pretty(&report).unwrap()),
+    }
+}
