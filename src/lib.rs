@@ -19,6 +19,7 @@
 //! - [`agop`]: the closed-form AGOP of a kernel predictor.
 //! - [`features`]: random feature maps (ReLU, cos, identity).
 //! - [`nc`]: neural-collapse metrics.
+//! - [`parallel`]: the large products of a layer, split between this core and a helper.
 //! - [`rfm`]: Deep RFM, one layer at a time.
 //! - [`mlp`]: a trained ReLU network: singular-structure stages of every layer, NFA correlation.
 //! - [`views`]: compact pictures of features (Gram matrix, PCA) for display.
@@ -41,6 +42,7 @@ pub mod linalg;
 pub mod memory;
 pub mod mlp;
 pub mod nc;
+pub mod parallel;
 pub mod plot;
 pub mod report;
 pub mod rfm;

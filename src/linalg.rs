@@ -4,6 +4,8 @@
 //! in faer on views of the same memory, single-threaded, so the arithmetic is the same in every
 //! build of one machine.
 
+use std::ops::Range;
+
 use faer::linalg::matmul::triangular::{self, BlockStructure};
 use faer::linalg::solvers::Solve;
 use faer::{Accum, MatMut, MatRef, Par, Side};
@@ -54,9 +56,26 @@ pub fn transpose_product(a: &Mat, b: &Mat) -> Mat {
     multiply(a.ncols(), b.ncols(), view(a).transpose(), view(b))
 }
 
+/// `a[rows] b` (or `a[rows] b^T` when `transpose_b`): a block of rows of a product.
+/// Preconditions: `rows` within `a`'s rows; the inner dimensions agree.
+pub fn rows_times(a: &Mat, rows: Range<usize>, b: &Mat, transpose_b: bool) -> Mat {
+    let block = view(a).subrows(rows.start, rows.len());
+    if transpose_b {
+        multiply(rows.len(), b.nrows(), block, view(b).transpose())
+    } else {
+        multiply(rows.len(), b.ncols(), block, view(b))
+    }
+}
+
 /// `a a^T`, computing one triangle (half the work) and mirroring it.
 pub fn outer_gram(a: &Mat) -> Mat {
     symmetric_product(view(a))
+}
+
+/// `a[rows] a[rows]^T` for a block of rows of `a`, one triangle computed and mirrored.
+/// Precondition: `rows` within `a`'s rows.
+pub fn outer_gram_of_rows(a: &Mat, rows: Range<usize>) -> Mat {
+    symmetric_product(view(a).subrows(rows.start, rows.len()))
 }
 
 /// `a^T a`, computing one triangle (half the work) and mirroring it.

@@ -8,7 +8,9 @@
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
-use crate::agop::{agop, normalise_by_max};
+use std::sync::Arc;
+
+use crate::agop::{AgopForm, agop_with, normalise_by_max};
 use crate::data::{DataConfig, Split};
 use crate::error::{Error, Result};
 use crate::features::{FeatureKind, RandomFeatures};
@@ -16,6 +18,7 @@ use crate::kernel::{Kernel, KernelKind, accuracy, argmax_rows, signed_one_hot};
 use crate::linalg::{Mat, PsdSqrt, all_finite, normalize_rows, product, psd_sqrt, solve_spd};
 use crate::memory::{self, RunShape, rfm_peak_bytes};
 use crate::nc::{Metrics, measure};
+use crate::parallel::{Job, Offload, block_on};
 use crate::report::{AgopSummary, DatasetSummary, LayerReport, RfmResult, RfmStages, StageSeconds};
 use crate::rng::{Purpose, Stream};
 
@@ -249,8 +252,24 @@ impl DeepRfm {
         self.step_observed(&mut ())
     }
 
-    /// [`DeepRfm::step`], telling `observer` what happens. Precondition: `!is_done()`.
+    /// [`DeepRfm::step`], telling `observer` what happens; natively a second thread takes half
+    /// of the large products. Precondition: `!is_done()`.
     pub fn step_observed(&mut self, observer: &mut dyn LayerObserver) -> Result<&LayerReport> {
+        #[cfg(not(target_arch = "wasm32"))]
+        let offload = crate::parallel::Threads;
+        #[cfg(target_arch = "wasm32")]
+        let offload = crate::parallel::Local;
+        block_on(self.step_with(observer, &offload))
+    }
+
+    /// [`DeepRfm::step_observed`] with the large products of the layer (the test kernel, the
+    /// AGOP's, the test projection) split between this core and `offload`'s helper. The split
+    /// is the same with any helper, so are the numbers. Precondition: `!is_done()`.
+    pub async fn step_with<O: Offload>(
+        &mut self,
+        observer: &mut dyn LayerObserver,
+        offload: &O,
+    ) -> Result<&LayerReport> {
         let layer = self.layers.len() + 1;
         let dim_in = self.train.ncols();
         let classes = self.dataset.classes;
@@ -267,8 +286,14 @@ impl DeepRfm {
         normalize_rows(&mut self.test);
         ensure_finite(&self.train, layer, Stage::X.name())?;
         ensure_finite(&self.test, layer, "X (test samples)")?;
+        let test_kernel = (!self.test.is_empty()).then(|| {
+            offload.start(Job::KernelValues { kernel, a: Arc::new(self.test.clone()), b: Arc::new(self.train.clone()) })
+        });
         let train_kernel = kernel.matrix(&self.train, &self.train, true);
-        let test_kernel = (!self.test.is_empty()).then(|| kernel.matrix(&self.test, &self.train, false).values);
+        let test_kernel = match test_kernel {
+            Some(pending) => Some(pending.await?),
+            None => None,
+        };
         ensure_finite(&train_kernel.values, layer, "kernel")?;
         lap(&mut seconds.kernel);
 
@@ -281,7 +306,8 @@ impl DeepRfm {
         lap(&mut seconds.solve);
 
         observer.step_started(layer, Step::Agop);
-        let gradient_outer = agop(&kernel, &self.train, train_kernel, &alpha);
+        let form = AgopForm::cheaper(self.train.nrows(), dim_in, classes);
+        let gradient_outer = agop_with(form, &kernel, &self.train, train_kernel, &alpha, offload).await?;
         let normalised = normalise_by_max(&gradient_outer);
         // Symmetric in exact arithmetic; make it so in floating point before the eigensolver.
         let normalised = (&normalised + normalised.transpose()) * 0.5;
@@ -290,8 +316,16 @@ impl DeepRfm {
 
         observer.step_started(layer, Step::Sqrt);
         let root = psd_sqrt(&normalised).ok_or_else(|| Error::NonFinite { layer, stage: "AGOP".into() })?;
+        let test_rows = 0..self.test.nrows();
+        let root_sqrt = Arc::new(root.sqrt.clone());
+        let projected_test = offload.start(Job::RowsTimes {
+            a: Arc::new(self.test.clone()),
+            rows: test_rows,
+            b: root_sqrt,
+            transpose_b: false,
+        });
         let projected = product(&self.train, &root.sqrt);
-        let projected_test = product(&self.test, &root.sqrt);
+        let projected_test = projected_test.await?;
         ensure_finite(&projected, layer, "MX")?;
         lap(&mut seconds.sqrt);
 

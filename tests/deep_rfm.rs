@@ -64,3 +64,29 @@ fn identity_map_stalls_where_relu_keeps_collapsing() {
     let identity = run(agop_collapse::features::FeatureKind::Identity);
     assert!(relu < identity, "after 4 layers NC1(X): relu {relu}, identity {identity}");
 }
+
+/// The large products split the same way whether a helper computes its part or not: a run with
+/// a helper thread and a run without give the same numbers, bit for bit.
+#[test]
+fn a_helper_changes_nothing_but_the_time() {
+    use agop_collapse::parallel::{Local, Threads, block_on};
+    let config = RfmConfig {
+        data: DataConfig { n_train: 300, n_test: 100, ..DataConfig::default() },
+        depth: 2,
+        ..RfmConfig::default()
+    };
+    let mnist = common::mnist();
+    let run = |threads: bool| {
+        let split = data::load(&config.data, 3, Some(&mnist), None).unwrap();
+        let mut rfm = DeepRfm::new(config.clone(), split).unwrap();
+        while !rfm.is_done() {
+            if threads {
+                block_on(rfm.step_with(&mut (), &Threads)).unwrap();
+            } else {
+                block_on(rfm.step_with(&mut (), &Local)).unwrap();
+            }
+        }
+        rfm.layers().iter().map(|l| (l.stages.clone(), l.agop.clone(), l.train_acc, l.test_acc)).collect::<Vec<_>>()
+    };
+    assert_eq!(format!("{:?}", run(true)), format!("{:?}", run(false)));
+}
