@@ -56,9 +56,11 @@ impl AgopForm {
     }
 }
 
-/// Share of the rows of A A^T computed here, as a triangle, while a helper computes the other
-/// rows as a rectangle: both sides then do about the same work ((sqrt(3) - 1) n rows here).
-const GRAM_SHARE: f64 = 0.732;
+/// Share of the rows of A A^T whose square block (rows and columns `0..split`) is computed
+/// here, while a helper computes the other rows whole. In wasm the block is computed whole
+/// (see [`crate::linalg::outer_gram`]): both sides do the same work when `split^2 = n (n -
+/// split)`, at the golden ratio. Natively it is one triangle: `split^2 / 2 = n (n - split)`.
+const GRAM_SHARE: f64 = if cfg!(target_arch = "wasm32") { 0.618 } else { 0.732 };
 
 /// The AGOP of the kernel predictor with coefficients `alpha`, by the cheaper closed form
 /// ([`AgopForm::cheaper`]). It consumes the kernel matrix, whose memory becomes the weights A.

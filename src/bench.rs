@@ -1,10 +1,10 @@
 //! Reference workloads and kernel figures for the benchmarks (`./build.sh bench`): the same
 //! definitions run natively (benches/stages.rs) and in the page's worker.
 
-use faer::{Accum, Mat as FaerMat, Par};
 use web_time::Instant;
 
 use crate::data::{DataConfig, DatasetSource};
+use crate::linalg::{Mat, product};
 use crate::report::RfmResult;
 use crate::rfm::RfmConfig;
 
@@ -20,7 +20,13 @@ pub fn workloads() -> Vec<(&'static str, RfmConfig)> {
         ..RfmConfig::default()
     };
     let mixture = RfmConfig {
-        data: DataConfig { dataset: DatasetSource::Synthetic, n_train: 5000, dim: 100, classes: 10, ..DataConfig::default() },
+        data: DataConfig {
+            dataset: DatasetSource::Synthetic,
+            n_train: 5000,
+            dim: 100,
+            classes: 10,
+            ..DataConfig::default()
+        },
         depth: 5,
         width: 256,
         ..RfmConfig::default()
@@ -43,23 +49,70 @@ pub fn stage_seconds(result: &RfmResult) -> [(&'static str, f64); 7] {
 }
 
 /// GFLOP/s of an n x n by n x n matrix product in f32 (`single`) or f64 by the product kernel
-/// the crate uses (faer, one thread): the best of `repeats` timed products after one warm-up.
-/// Precondition: `n >= 1`, `repeats >= 1`.
+/// the crate uses (one thread: [`crate::linalg::product`] for f64, the same kernel for f32):
+/// the best of `repeats` timed products after one warm-up. Precondition: `n >= 1`, `repeats >= 1`.
 pub fn product_gflops(n: usize, single: bool, repeats: usize) -> f64 {
-    if single { gflops::<f32>(n, repeats) } else { gflops::<f64>(n, repeats) }
+    let entry = |i: usize, j: usize, p: usize| ((i * 7 + j * 3) % p) as f64 / p as f64;
+    let seconds = if single {
+        let a: Vec<f32> = (0..n * n).map(|t| entry(t % n, t / n, 13) as f32).collect();
+        let b: Vec<f32> = (0..n * n).map(|t| entry(t % n, t / n, 17) as f32).collect();
+        let mut out = vec![0f32; n * n];
+        best_of(repeats, || product_f32(n, &a, &b, &mut out))
+    } else {
+        let a = Mat::from_fn(n, n, |i, j| entry(i, j, 13));
+        let b = Mat::from_fn(n, n, |i, j| entry(i, j, 17));
+        best_of(repeats, || drop(product(&a, &b)))
+    };
+    2.0 * (n as f64).powi(3) / seconds / 1e9
 }
 
-fn gflops<T: faer::traits::ComplexField + From<f32>>(n: usize, repeats: usize) -> f64 {
-    let a = FaerMat::<T>::from_fn(n, n, |i, j| T::from(((i * 7 + j * 3) % 13) as f32 / 13.0));
-    let b = FaerMat::<T>::from_fn(n, n, |i, j| T::from(((i * 5 + j * 11) % 17) as f32 / 17.0));
-    let mut out = FaerMat::<T>::zeros(n, n);
-    let mut best = f64::INFINITY;
-    for round in 0..=repeats {
-        let start = Instant::now();
-        faer::linalg::matmul::matmul(out.as_mut(), Accum::Replace, a.as_ref(), b.as_ref(), T::from(1.0), Par::Seq);
-        if round > 0 {
-            best = best.min(start.elapsed().as_secs_f64());
-        }
+/// Seconds of the fastest of `repeats` calls of `work`, after one call to warm up.
+fn best_of(repeats: usize, mut work: impl FnMut()) -> f64 {
+    work();
+    (0..repeats)
+        .map(|_| {
+            let start = Instant::now();
+            work();
+            start.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// `out = a b` for n x n column-major f32 matrices, by the kernel [`product`] uses in f64.
+fn product_f32(n: usize, a: &[f32], b: &[f32], out: &mut [f32]) {
+    #[cfg(not(target_arch = "wasm32"))]
+    faer::linalg::matmul::matmul(
+        faer::MatMut::from_column_major_slice_mut(out, n, n),
+        faer::Accum::Replace,
+        faer::MatRef::from_column_major_slice(a, n, n),
+        faer::MatRef::from_column_major_slice(b, n, n),
+        1.0,
+        faer::Par::Seq,
+    );
+    #[cfg(target_arch = "wasm32")]
+    // SAFETY: three distinct column-major n x n buffers of the right length.
+    unsafe {
+        let n_stride = n as isize;
+        gemm::gemm(
+            n,
+            n,
+            n,
+            out.as_mut_ptr(),
+            n_stride,
+            1,
+            false,
+            a.as_ptr(),
+            n_stride,
+            1,
+            b.as_ptr(),
+            n_stride,
+            1,
+            0.0,
+            1.0,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
     }
-    2.0 * (n as f64).powi(3) / best / 1e9
 }

@@ -10,6 +10,9 @@ import { buildDigitBoxes, readControls, selectDataset, showDependentControls, wr
 
 /** Hash keys that are presentation flags, not experiment settings. */
 const PRESENTATION_KEYS = ['preset', 'hide', 'lock'];
+// Workers computing a run: a helper joins when the device has a second core; `?workers=1` in the
+// query string keeps to one (for comparisons).
+const WORKERS = Math.min(2, Number(new URLSearchParams(location.search).get('workers')) || navigator.hardwareConcurrency || 1);
 const STEP_NAMES = { kernel: 'kernel matrix', solve: 'ridge solve', agop: 'AGOP', sqrt: 'square root and projection', features: 'random features', metrics: 'collapse metrics' };
 const $ = (id) => document.getElementById(id);
 
@@ -164,7 +167,7 @@ function start(mode, config) {
   session.startedAt = performance.now();
   setState('running');
   if (worker === null) newWorker();
-  if (fresh) worker.postMessage({ type: 'start', config: configJson, csv: dataset.startsWith('csv:') ? csvFile.text : '' });
+  if (fresh) worker.postMessage({ type: 'start', config: configJson, csv: dataset.startsWith('csv:') ? csvFile.text : '', workers: WORKERS });
   else requestLayer();
   progress(fresh ? 'Loading the data…' : 'Next layer…');
   ticker = setInterval(() => progress(), 100);

@@ -1,14 +1,20 @@
 //! The worker-side experiment handle: a Deep RFM run computed one layer per call, with the
 //! pictures of every stage prepared for the page.
 
-use js_sys::{Array, Float32Array, Function, Object, Reflect, Uint32Array};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Float32Array, Function, Object, Promise, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
 
 use crate::linalg::{Mat, PsdSqrt};
 use crate::rfm::{DeepRfm, LayerObserver, Stage, Step};
 use crate::views::{gram_picture, pca_2d};
 
+use super::offload::WorkerOffload;
 use super::{load_split, parse_rfm_config};
+use crate::parallel::Local;
 
 /// Samples shown per class in a Gram picture: about 200 in all, at least 2 per class.
 const GRAM_SAMPLES: usize = 200;
@@ -18,6 +24,11 @@ const AGOP_IMAGES: usize = 5;
 /// A Deep RFM run, stepped from JavaScript.
 #[wasm_bindgen]
 pub struct Experiment {
+    /// Shared with the step in progress, which holds it across its waits for the helper.
+    run: Rc<RefCell<Run>>,
+}
+
+struct Run {
     rfm: DeepRfm,
     views: Object,
 }
@@ -30,46 +41,62 @@ impl Experiment {
     pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<Experiment, JsError> {
         let config = parse_rfm_config(config_json)?;
         let split = load_split(&config.data, config.seed, mnist, csv_text)?;
-        Ok(Experiment { rfm: DeepRfm::new(config, split)?, views: Object::new() })
+        let run = Run { rfm: DeepRfm::new(config, split)?, views: Object::new() };
+        Ok(Experiment { run: Rc::new(RefCell::new(run)) })
     }
 
     /// True when every layer has been computed.
-    pub fn done(&self) -> bool {
-        self.rfm.is_done()
+    pub fn done(&self) -> Result<bool, JsError> {
+        Ok(self.borrow()?.rfm.is_done())
     }
 
-    /// Computes the next layer and returns its report as JSON. Calls `progress(layer, step)`
-    /// before each step (`step` as in the report's timings). Afterwards [`Experiment::views`]
-    /// holds the layer's pictures.
-    pub fn step(&mut self, progress: &Function) -> Result<String, JsError> {
-        if self.rfm.is_done() {
-            return Err(JsError::new("every layer has been computed"));
-        }
-        let labels = self.rfm.labels().to_vec();
-        let dataset = self.rfm.dataset().clone();
-        let mut pictures = Pictures {
-            progress,
-            labels: &labels,
-            classes: dataset.classes,
-            image_shape: dataset.image_shape,
-            views: Object::new(),
-        };
-        let report = self.rfm.step_observed(&mut pictures)?;
-        let json = serde_json::to_string(report).expect("report serialises");
-        self.views = pictures.views;
-        Ok(json)
+    /// Computes the next layer; the promise gives its report as JSON. Calls `progress(layer,
+    /// step)` before each step (`step` as in the report's timings). With `run_job` (see
+    /// [`WorkerOffload`]) a helper worker computes half of the large products; without it this
+    /// worker computes everything, with the same numbers. Afterwards [`Experiment::views`] holds
+    /// the layer's pictures.
+    pub fn step(&self, progress: Function, run_job: Option<Function>) -> Promise {
+        let run = self.run.clone();
+        future_to_promise(async move {
+            let mut run = run.try_borrow_mut().map_err(|_| JsError::new("a layer is being computed"))?;
+            if run.rfm.is_done() {
+                return Err(JsError::new("every layer has been computed").into());
+            }
+            let labels = run.rfm.labels().to_vec();
+            let dataset = run.rfm.dataset().clone();
+            let mut pictures = Pictures {
+                progress: &progress,
+                labels: &labels,
+                classes: dataset.classes,
+                image_shape: dataset.image_shape,
+                views: Object::new(),
+            };
+            let report = match run_job {
+                Some(run_job) => run.rfm.step_with(&mut pictures, &WorkerOffload { run_job }).await,
+                None => run.rfm.step_with(&mut pictures, &Local).await,
+            };
+            let json = serde_json::to_string(report.map_err(JsError::from)?).expect("report serialises");
+            run.views = pictures.views;
+            Ok(JsValue::from_str(&json))
+        })
     }
 
     /// The pictures of the last computed layer: `{ X | MX | PhiMX: { gram: { size, values,
     /// classStarts }, pca: Float32Array of x, y pairs }, labels, agop: { diagonal, eigenvectors,
     /// count, shape } | undefined }` (typed arrays, ready to transfer to the page).
-    pub fn views(&self) -> Object {
-        self.views.clone()
+    pub fn views(&self) -> Result<Object, JsError> {
+        Ok(self.borrow()?.views.clone())
     }
 
     /// The Result JSON of the layers computed so far.
-    pub fn result(&self) -> String {
-        serde_json::to_string(&self.rfm.result()).expect("result serialises")
+    pub fn result(&self) -> Result<String, JsError> {
+        Ok(serde_json::to_string(&self.borrow()?.rfm.result()).expect("result serialises"))
+    }
+}
+
+impl Experiment {
+    fn borrow(&self) -> Result<std::cell::Ref<'_, Run>, JsError> {
+        self.run.try_borrow().map_err(|_| JsError::new("a layer is being computed"))
     }
 }
 

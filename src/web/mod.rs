@@ -5,6 +5,7 @@ pub mod canvas;
 pub mod draw;
 pub mod experiment;
 pub mod network;
+pub mod offload;
 
 use wasm_bindgen::prelude::*;
 
