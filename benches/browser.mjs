@@ -78,13 +78,22 @@ async function measureBrowser(repeats) {
       };
       console.error(`browser ${name}: ${results[name].median_seconds.total.toFixed(2)} s of computation (median of ${runs.length})`);
     }
+    // The same default run with the computing worker alone (no helper), for the helper's gain.
+    const alone = await context.newPage();
+    await alone.goto(`${lab.origin}/?workers=1`);
+    await alone.waitForFunction(() => window.lab && document.getElementById('status').textContent.startsWith('Ready'));
+    const aloneRuns = [];
+    for (let r = 0; r < (repeats[0] ?? 1); r += 1) aloneRuns.push(stageSeconds(await alone.evaluate((c) => window.lab.run(c), workloads[0].config)));
+    const oneWorker = Object.fromEntries(STAGES.map((s) => [s, median(aloneRuns.map((run) => run[s]))]));
+    await alone.close();
+
     const worker = page.workers().find((w) => w.url().endsWith('/worker.js'));
     const products = await worker.evaluate(async () => {
       const module = await import('./pkg/agop_collapse.js');
       return { f32: module.productGflops(1024, true, 5), f64: module.productGflops(1024, false, 5) };
     });
     await context.close();
-    return { workloads: results, products, interactive_seconds: interactiveSeconds, longest_main_thread_task_ms: longestTask, transferred_bytes: transferred };
+    return { workloads: results, one_worker_R1: oneWorker, products, interactive_seconds: interactiveSeconds, longest_main_thread_task_ms: longestTask, transferred_bytes: transferred };
   } finally {
     await lab.close();
   }
@@ -110,6 +119,13 @@ function printTable(report) {
   }
   console.log(`\nMatrix product, n = 1024, GFLOP/s: wasm f32 ${browser.products.f32.toFixed(1)}, wasm f64 ${browser.products.f64.toFixed(1)}` +
     (native ? `; native f32 ${native.products.f32.toFixed(1)}, native f64 ${native.products.f64.toFixed(1)}` : ''));
+  const parallel = (seconds) => seconds.kernel + seconds.agop;
+  const two = browser.workloads.R1?.median_seconds;
+  if (two) {
+    console.log(`Helper worker, R1: the parallel stages (kernel, agop) ${parallel(browser.one_worker_R1).toFixed(2)} s with one worker, ` +
+      `${parallel(two).toFixed(2)} s with two (x${(parallel(browser.one_worker_R1) / parallel(two)).toFixed(2)}); ` +
+      `the whole run x${(browser.one_worker_R1.total / two.total).toFixed(2)}`);
+  }
   const bytes = browser.transferred_bytes;
   const wasm = bytes['/pkg/agop_collapse_bg.wasm'];
   const mnist = bytes['/data/mnist.bin.gz'];

@@ -5,10 +5,10 @@
 //! (stage PhiMX), whose output is the next layer's input. Test samples follow the same path with
 //! the training samples' M and feature maps.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
-
-use std::sync::Arc;
 
 use crate::agop::{AgopForm, agop_with, normalise_by_max};
 use crate::data::{DataConfig, Split};
