@@ -22,6 +22,7 @@ function helperRunner() {
     const waiting = new Map();
     let next = 0;
     worker.onmessage = ({ data }) => {
+      if (!waiting.has(data.id)) return;
       const { resolve, reject } = waiting.get(data.id);
       waiting.delete(data.id);
       if (data.error === undefined) resolve(data.result);
