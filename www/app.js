@@ -204,13 +204,32 @@ function onWorkerMessage(message) {
     // Ask for the next layer first, so that the worker computes while this one is drawn.
     if (!message.done && session.mode === 'run') requestLayer();
     followLatestLayer();
-    redraw();
-    renderTable();
-    drawComparison();
-    if (message.done) finish('done');
-    else if (session.mode !== 'run') pause();
+    const current = session;
+    const drawn = inTurns([
+      () => drawLayerCharts(current.layers, { nc1Variant: $('nc1-variant').value, nc2Variant: $('nc2-variant').value }),
+      redrawPictures,
+      renderTable,
+      drawComparison,
+    ], () => session === current);
+    drawn.then(() => {
+      if (session !== current || lab.state !== 'running') return; // reset or cancelled meanwhile
+      if (message.done) finish('done');
+      else if (current.mode !== 'run') pause();
+    });
   } else if (message.type === 'error') {
     finish('error', message.message);
+  }
+}
+
+/**
+ * Runs each of `steps` in a task of its own while `stillWanted()`, so that drawing a layer never
+ * holds the page's main thread for long (every chart takes a few milliseconds).
+ */
+async function inTurns(steps, stillWanted) {
+  for (const step of steps) {
+    if (!stillWanted()) return;
+    step();
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }
 
