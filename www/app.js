@@ -352,7 +352,14 @@ async function copy(text, what) {
 
 // ---------- start-up ----------
 
+// A function returning a 128-bit vector (i8x16.popcnt of a splat): valid only where the engine
+// has WebAssembly SIMD, which the lab's module needs.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
 async function main() {
+  if (!WebAssembly.validate(SIMD_PROBE)) {
+    throw new Error('this browser lacks WebAssembly SIMD, which the lab needs: Chrome or Edge 91, Firefox 89, Safari 16.4 and later have it.');
+  }
   await init();
   $('version').textContent = `agop-collapse ${version()}`;
   buildDigitBoxes();

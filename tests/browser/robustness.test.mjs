@@ -243,3 +243,17 @@ test('the same config and seed give the same metrics in the command line and in 
   assert.deepEqual(problems, []);
   await close();
 });
+
+test('a browser without WebAssembly SIMD is told so, instead of failing obscurely', async () => {
+  const context = await lab.browser.newContext();
+  // This engine has SIMD: pretend it does not, as an older Safari would answer.
+  await context.addInitScript(() => {
+    const validate = WebAssembly.validate.bind(WebAssembly);
+    WebAssembly.validate = (bytes) => (bytes.length === 31 ? false : validate(bytes));
+  });
+  const page = await context.newPage();
+  await page.goto(`${lab.origin}/`);
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'The lab could not start.');
+  assert.match(await page.locator('#message').textContent(), /lacks WebAssembly SIMD.*Safari 16\.4/);
+  await context.close();
+});
