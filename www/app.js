@@ -28,6 +28,7 @@ const lab = {
 window.lab = lab;
 
 let worker = null;
+let helperWorker = null;
 let session = null; // { configJson, layers, views, done, mode, startedAt, waiters }
 let csvFile = null; // { name, text } of the user's file: it never leaves the page
 let ticker = null;
@@ -127,10 +128,28 @@ function setState(state) {
   $('step').disabled = running;
 }
 
+/**
+ * The computing worker and, on a device with a second core, its helper: the page owns both (and
+ * stops both), and gives them a channel of their own for the helper's jobs.
+ */
 function newWorker() {
   worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   worker.onmessage = ({ data }) => onWorkerMessage(data);
   worker.onerror = (event) => finish('error', event.message || 'the computation stopped unexpectedly');
+  if (WORKERS > 1) {
+    helperWorker = new Worker(new URL('./helper-worker.js', import.meta.url), { type: 'module' });
+    helperWorker.onerror = (event) => finish('error', event.message || 'the helper worker stopped unexpectedly');
+    const channel = new MessageChannel();
+    helperWorker.postMessage({ type: 'jobs', port: channel.port2 }, [channel.port2]);
+    worker.postMessage({ type: 'helper', port: channel.port1 }, [channel.port1]);
+  }
+}
+
+function stopWorkers() {
+  worker?.terminate();
+  helperWorker?.terminate();
+  worker = null;
+  helperWorker = null;
 }
 
 function start(mode, config) {
@@ -167,7 +186,7 @@ function start(mode, config) {
   session.startedAt = performance.now();
   setState('running');
   if (worker === null) newWorker();
-  if (fresh) worker.postMessage({ type: 'start', config: configJson, csv: dataset.startsWith('csv:') ? csvFile.text : '', workers: WORKERS });
+  if (fresh) worker.postMessage({ type: 'start', config: configJson, csv: dataset.startsWith('csv:') ? csvFile.text : '' });
   else requestLayer();
   progress(fresh ? 'Loading the data…' : 'Next layer…');
   ticker = setInterval(() => progress(), 100);
@@ -263,8 +282,7 @@ function finish(state, message) {
     showMessage(message);
     $('status').textContent = 'Stopped by an error.';
     // The worker may be in a bad state after an error: start the next run on a fresh one.
-    worker?.terminate();
-    worker = null;
+    stopWorkers();
   }
   waiters.forEach((w) => w.reject(new Error(message ?? state)));
 }
@@ -272,8 +290,7 @@ function finish(state, message) {
 function cancel(state) {
   if (lab.state !== 'running') return;
   // A layer cannot be interrupted from outside; the worker is replaced instead, at once.
-  worker.terminate();
-  worker = null;
+  stopWorkers();
   finish(state, state === 'cancelled' ? 'cancelled' : undefined);
   if (state === 'cancelled') $('status').textContent = `Cancelled after ${session.layers.length} layer(s).`;
 }

@@ -1,18 +1,27 @@
 // Helps the computing worker: runs the jobs it is sent (half of a layer's large products) in
-// its own wasm instance.
-//   in:  { id, job }              job as described in src/web/offload.rs
-//   out: { id, result } | { id, error }
-import init, { runJob } from './pkg/agop_collapse.js';
+// its own wasm instance. The page sends the channel the jobs come through:
+//   from the page:  { type: 'jobs', port }
+//                   { type: 'crash' }   the next job panics on purpose (checks the page's recovery)
+//   on the port, in:  { id, job }   job as described in src/web/offload.rs
+//               out:  { id, result } | { id, error }
+import init, { panicOnPurpose, runJob } from './pkg/agop_collapse.js';
 import { describeFailure } from './failure.js';
 
 const ready = init();
+let crashNext = false;
 
-self.onmessage = async ({ data: { id, job } }) => {
+async function answer(port, { id, job }) {
   await ready;
   try {
+    if (crashNext) panicOnPurpose();
     const result = runJob(job);
-    postMessage({ id, result }, [result.values.buffer]);
+    port.postMessage({ id, result }, [result.values.buffer]);
   } catch (error) {
-    postMessage({ id, error: describeFailure(error) });
+    port.postMessage({ id, error: describeFailure(error) });
   }
+}
+
+self.onmessage = ({ data }) => {
+  if (data.type === 'jobs') data.port.onmessage = ({ data: request }) => answer(data.port, request);
+  if (data.type === 'crash') crashNext = true;
 };

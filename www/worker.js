@@ -1,6 +1,6 @@
 // Computes Deep RFM off the main thread, in its own wasm instance, one layer per request.
-//   in:  { type: 'start', config, csv, workers }  config as JSON text; csv the user's file text,
-//                                       if any; workers: 2 to take a helper worker, 1 for none
+//   in:  { type: 'helper', port }       the channel to a helper worker (helper-worker.js), if any
+//        { type: 'start', config, csv }  config as JSON text; csv the user's file text, if any
 //        { type: 'next' }                compute the next layer
 //        { type: 'crash' }               panic on purpose (checks the page's recovery)
 //   out: { type: 'started', result }     result: the Result JSON text so far (no layers)
@@ -13,35 +13,26 @@ import { describeFailure } from './failure.js';
 
 const ready = init();
 let experiment = null;
-let helper = null;
 
-/** Sends a job to the helper worker; the promise gives its result (src/web/offload.rs). */
-function helperRunner() {
-  if (helper === null) {
-    const worker = new Worker(new URL('./helper-worker.js', import.meta.url), { type: 'module' });
-    const waiting = new Map();
-    let next = 0;
-    worker.onmessage = ({ data }) => {
-      if (!waiting.has(data.id)) return;
-      const { resolve, reject } = waiting.get(data.id);
-      waiting.delete(data.id);
-      if (data.error === undefined) resolve(data.result);
-      else reject(new Error(data.error));
-    };
-    worker.onerror = (event) => {
-      for (const { reject } of waiting.values()) reject(new Error(event.message || 'the helper worker stopped'));
-      waiting.clear();
-    };
-    helper = (job) => new Promise((resolve, reject) => {
-      const id = next++;
-      waiting.set(id, { resolve, reject });
-      const buffers = [job.a.buffer, job.b.buffer];
-      worker.postMessage({ id, job }, buffers);
-    });
-  }
-  return helper;
+/** Sends jobs through `port` to the helper worker; the promise gives a job's result (src/web/offload.rs). */
+function helperRunner(port) {
+  const waiting = new Map();
+  let next = 0;
+  port.onmessage = ({ data }) => {
+    if (!waiting.has(data.id)) return;
+    const { resolve, reject } = waiting.get(data.id);
+    waiting.delete(data.id);
+    if (data.error === undefined) resolve(data.result);
+    else reject(new Error(data.error));
+  };
+  return (job) => new Promise((resolve, reject) => {
+    const id = next++;
+    waiting.set(id, { resolve, reject });
+    port.postMessage({ id, job }, [job.a.buffer, job.b.buffer]);
+  });
 }
-let runJob;
+let runJob; // undefined without a helper: this worker computes everything
+
 
 /** The typed arrays inside the views, so that they move to the page instead of being copied. */
 function transferables(views) {
@@ -56,10 +47,9 @@ function transferables(views) {
 async function handle(message) {
   await ready;
   if (message.type === 'crash') panicOnPurpose();
+  if (message.type === 'helper') runJob = helperRunner(message.port);
   if (message.type === 'start') {
     const config = JSON.parse(message.config);
-    // The helper starts now, so that its wasm instance is ready by the first large product.
-    runJob = (message.workers ?? 2) > 1 ? helperRunner() : undefined;
     const bytes = config.data.dataset === 'mnist' ? await loadMnist() : new Uint8Array();
     experiment?.free();
     experiment = null;

@@ -49,21 +49,10 @@ test('a crashed worker is reported with its message and replaced, and the page r
     window.crashed = window.lab.run(config).then(() => 'finished', (e) => e.message);
   }, LONG);
   await page.waitForFunction(() => window.lab.state === 'running');
-  let helper;
-  for (let waited = 0; !helper && waited < 5000; waited += 100) {
-    helper = page.workers().find((w) => w.url().endsWith('/helper-worker.js'));
-    if (!helper) await page.waitForTimeout(100);
-  }
-  await helper.evaluate(() => {
-    self.onmessage = async ({ data: { id } }) => {
-      const [wasm, { describeFailure }] = await Promise.all([import('./pkg/agop_collapse.js'), import('./failure.js')]);
-      try {
-        wasm.panicOnPurpose();
-      } catch (error) {
-        postMessage({ id, error: describeFailure(error) });
-      }
-    };
-  });
+  // The newest helper (the one of the crashed run may still be listed while it closes).
+  await page.waitForFunction(() => /Layer 1 of/.test(document.getElementById('status').textContent));
+  const helper = page.workers().filter((w) => w.url().endsWith('/helper-worker.js')).at(-1);
+  await helper.evaluate(() => self.onmessage({ data: { type: 'crash' } }));
   assert.match(await page.evaluate(() => window.crashed), /the helper worker failed: internal error: a deliberate panic/);
   assert.equal((await page.evaluate((config) => window.lab.run(config), SMALL)).layers.length, 3);
   // The panic hook logs the panics; nothing else may complain.
