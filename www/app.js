@@ -224,12 +224,7 @@ function onWorkerMessage(message) {
     if (!message.done && session.mode === 'run') requestLayer();
     followLatestLayer();
     const current = session;
-    const drawn = inTurns([
-      () => drawLayerCharts(current.layers, { nc1Variant: $('nc1-variant').value, nc2Variant: $('nc2-variant').value }),
-      redrawPictures,
-      renderTable,
-      drawComparison,
-    ], () => session === current);
+    const drawn = inTurns([redrawLayerCharts, redrawPictures, renderTable, drawComparison], () => session === current);
     drawn.then(() => {
       if (session !== current || lab.state !== 'running') return; // reset or cancelled meanwhile
       if (message.done) finish('done');
@@ -321,9 +316,13 @@ function followLatestLayer() {
 }
 
 function redraw() {
+  redrawLayerCharts();
+  redrawPictures();
+}
+
+function redrawLayerCharts() {
   if (session === null || session.layers.length === 0) return;
   drawLayerCharts(session.layers, { nc1Variant: $('nc1-variant').value, nc2Variant: $('nc2-variant').value });
-  redrawPictures();
 }
 
 function redrawPictures() {
