@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::Split;
+use crate::memory::RunShape;
 use crate::mlp::MlpConfig;
 pub use crate::nc::Metrics;
 use crate::rfm::RfmConfig;
@@ -22,6 +24,26 @@ pub struct DatasetSummary {
     pub class_names: Vec<String>,
     /// `[height, width]` when the features are the pixels of an image.
     pub image_shape: Option<[usize; 2]>,
+}
+
+impl DatasetSummary {
+    /// The summary of `split`.
+    pub fn of(split: &Split) -> Self {
+        DatasetSummary {
+            name: split.name.clone(),
+            n_train: split.train.len(),
+            n_test: split.test.len(),
+            dim: split.train.features.ncols(),
+            classes: split.train.classes(),
+            class_names: split.train.class_names.clone(),
+            image_shape: split.train.image_shape.map(|(rows, cols)| [rows, cols]),
+        }
+    }
+
+    /// The sizes the run's memory depends on.
+    pub fn shape(&self) -> RunShape {
+        RunShape { n_train: self.n_train, n_test: self.n_test, dim: self.dim, classes: self.classes }
+    }
 }
 
 /// The metrics of the three measured stages of a Deep RFM layer.

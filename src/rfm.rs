@@ -193,18 +193,9 @@ impl DeepRfm {
     /// Fails when the config is invalid.
     pub fn new(config: RfmConfig, split: Split) -> Result<Self> {
         config.validate()?;
-        let classes = split.train.classes();
-        let dim = split.train.features.ncols();
-        config.check_memory(RunShape { n_train: split.train.len(), n_test: split.test.len(), dim, classes })?;
-        let dataset = DatasetSummary {
-            name: split.name.clone(),
-            n_train: split.train.len(),
-            n_test: split.test.len(),
-            dim: split.train.features.ncols(),
-            classes,
-            class_names: split.train.class_names.clone(),
-            image_shape: split.train.image_shape.map(|(rows, cols)| [rows, cols]),
-        };
+        let dataset = DatasetSummary::of(&split);
+        config.check_memory(dataset.shape())?;
+        let classes = dataset.classes;
         Ok(DeepRfm {
             feature_rng: Stream::new(config.seed as u64, Purpose::Features),
             targets: signed_one_hot(&split.train.labels, classes),

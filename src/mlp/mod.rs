@@ -18,7 +18,6 @@ pub use network::{Adam, Network};
 
 use web_time::Instant;
 
-use crate::memory::RunShape;
 use crate::data::Split;
 use crate::error::{Error, Result};
 use crate::kernel::signed_one_hot;
@@ -47,18 +46,9 @@ impl MlpTraining {
     /// weights from the seed's init stream. Fails when the config is invalid.
     pub fn new(config: MlpConfig, split: Split) -> Result<Self> {
         config.validate()?;
-        let classes = split.train.classes();
-        let dim = split.train.features.ncols();
-        config.check_memory(RunShape { n_train: split.train.len(), n_test: split.test.len(), dim, classes })?;
-        let dataset = DatasetSummary {
-            name: split.name.clone(),
-            n_train: split.train.len(),
-            n_test: split.test.len(),
-            dim,
-            classes,
-            class_names: split.train.class_names.clone(),
-            image_shape: split.train.image_shape.map(|(rows, cols)| [rows, cols]),
-        };
+        let dataset = DatasetSummary::of(&split);
+        config.check_memory(dataset.shape())?;
+        let (classes, dim) = (dataset.classes, dataset.dim);
         let seed = config.seed as u64;
         let network = Network::xavier(
             dim,
