@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 
 ensure_wasm_target() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
@@ -75,10 +76,23 @@ build_data() {
 }
 
 build_wasm() {
-  log "building the wasm module into www/pkg"
+  log "building the wasm modules into www/pkg (SIMD, and scalar for browsers without SIMD)"
   cargo build --release --target wasm32-unknown-unknown --lib
   wasm-bindgen --target web --no-typescript --out-dir www/pkg \
     target/wasm32-unknown-unknown/release/agop_collapse.wasm
+  # The scalar build: no simd128, so no faer (src/linalg/scalar.rs). Its own target directory
+  # keeps the two builds from invalidating each other.
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=-simd128" \
+    cargo build --release --target wasm32-unknown-unknown --lib --target-dir target/scalar
+  local scalar=target/scalar/wasm-bindgen
+  wasm-bindgen --target web --no-typescript --out-dir "$scalar" \
+    target/scalar/wasm32-unknown-unknown/release/agop_collapse.wasm
+  # The page loads one glue (www/pkg/agop_collapse.js) with either module (www/wasm.js): the
+  # two glues must agree on everything but their comments.
+  if ! diff -q <(grep -v '^ *//' www/pkg/agop_collapse.js) <(grep -v '^ *//' "$scalar/agop_collapse.js") >/dev/null; then
+    die "the SIMD and scalar builds need different JavaScript glue (compare www/pkg/agop_collapse.js with $scalar/agop_collapse.js)"
+  fi
+  cp "$scalar/agop_collapse_bg.wasm" www/pkg/agop_collapse_scalar_bg.wasm
 }
 
 build() {

@@ -5,7 +5,7 @@
 //
 // Also measured: the product kernel's GFLOP/s in the worker (f32 and f64, n = 1024), the bytes
 // each file of the page takes to transfer, the time until the page is interactive, and the
-// longest main-thread task during the default run (R1).
+// longest main-thread task during the default run (R1), and the default run in the scalar build.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { openPage, startLab } from '../tests/browser/harness.mjs';
 
@@ -78,22 +78,34 @@ async function measureBrowser(repeats) {
       };
       console.error(`browser ${name}: ${results[name].median_seconds.total.toFixed(2)} s of computation (median of ${runs.length})`);
     }
-    // The same default run with the computing worker alone (no helper), for the helper's gain.
-    const alone = await context.newPage();
-    await alone.goto(`${lab.origin}/?workers=1`);
-    await alone.waitForFunction(() => window.lab && document.getElementById('status').textContent.startsWith('Ready'));
-    const aloneRuns = [];
-    for (let r = 0; r < (repeats[0] ?? 1); r += 1) aloneRuns.push(stageSeconds(await alone.evaluate((c) => window.lab.run(c), workloads[0].config)));
-    const oneWorker = Object.fromEntries(STAGES.map((s) => [s, median(aloneRuns.map((run) => run[s]))]));
-    await alone.close();
+    /** Stage medians of the default run (R1) in a page opened with `query`, and that page. */
+    async function defaultRunIn(query) {
+      const other = await context.newPage();
+      await other.goto(`${lab.origin}/${query}`);
+      await other.waitForFunction(() => window.lab && document.getElementById('status').textContent.startsWith('Ready'));
+      const runs = [];
+      for (let r = 0; r < (repeats[0] ?? 1); r += 1) runs.push(stageSeconds(await other.evaluate((c) => window.lab.run(c), workloads[0].config)));
+      return { page: other, seconds: Object.fromEntries(STAGES.map((s) => [s, median(runs.map((run) => run[s]))])) };
+    }
+    // The computing worker alone (no helper), for the helper's gain.
+    const alone = await defaultRunIn('?workers=1');
+    const oneWorker = alone.seconds;
+    await alone.page.close();
+    // The scalar build, as a browser without WebAssembly SIMD runs it.
+    const scalar = await defaultRunIn('?wasm=scalar');
+    const scalarWorker = scalar.page.workers().find((w) => w.url().includes('/worker.js'));
+    const scalarF64 = await scalarWorker.evaluate(async () => (await import('./pkg/agop_collapse.js')).productGflops(1024, false, 3));
+    await scalar.page.close();
+    console.error(`browser R1, scalar build: ${scalar.seconds.total.toFixed(2)} s of computation`);
 
     const worker = page.workers().find((w) => w.url().endsWith('/worker.js'));
     const products = await worker.evaluate(async () => {
       const module = await import('./pkg/agop_collapse.js');
       return { f32: module.productGflops(1024, true, 5), f64: module.productGflops(1024, false, 5) };
     });
+    products.scalar_f64 = scalarF64;
     await context.close();
-    return { workloads: results, one_worker_R1: oneWorker, products, interactive_seconds: interactiveSeconds, longest_main_thread_task_ms: longestTask, transferred_bytes: transferred };
+    return { workloads: results, one_worker_R1: oneWorker, scalar_R1: scalar.seconds, products, interactive_seconds: interactiveSeconds, longest_main_thread_task_ms: longestTask, transferred_bytes: transferred };
   } finally {
     await lab.close();
   }
@@ -117,7 +129,7 @@ function printTable(report) {
       console.log(`${(stage === 'kernel' ? name : '').padEnd(4)}${stage.padEnd(10)}${cell(b)}${cell(n)}${cell(p)}${cell(ratio(b, n), 2)}${cell(ratio(b, p), 2)}${cell(ratio(n, p), 2)}`);
     }
   }
-  console.log(`\nMatrix product, n = 1024, GFLOP/s: wasm f32 ${browser.products.f32.toFixed(1)}, wasm f64 ${browser.products.f64.toFixed(1)}` +
+  console.log(`\nMatrix product, n = 1024, GFLOP/s: wasm f32 ${browser.products.f32.toFixed(1)}, wasm f64 ${browser.products.f64.toFixed(1)}, scalar wasm f64 ${browser.products.scalar_f64.toFixed(1)}` +
     (native ? `; native f32 ${native.products.f32.toFixed(1)}, native f64 ${native.products.f64.toFixed(1)}` : ''));
   const parallel = (seconds) => seconds.kernel + seconds.agop;
   const two = browser.workloads.R1?.median_seconds;
@@ -126,11 +138,16 @@ function printTable(report) {
       `${parallel(two).toFixed(2)} s with two (x${(parallel(browser.one_worker_R1) / parallel(two)).toFixed(2)}); ` +
       `the whole run x${(browser.one_worker_R1.total / two.total).toFixed(2)}`);
   }
-  const bytes = browser.transferred_bytes;
+  if (two) {
+    console.log(`Scalar build (no WebAssembly SIMD), R1: ${browser.scalar_R1.total.toFixed(2)} s, x${(browser.scalar_R1.total / two.total).toFixed(2)} the SIMD build's`);
+  }
+  const bytes = { ...browser.transferred_bytes };
+  const scalarBytes = bytes['/pkg/agop_collapse_scalar_bg.wasm'];
+  delete bytes['/pkg/agop_collapse_scalar_bg.wasm']; // a page loads one build or the other
   const wasm = bytes['/pkg/agop_collapse_bg.wasm'];
   const mnist = bytes['/data/mnist.bin.gz'];
   const total = Object.values(bytes).reduce((a, b) => a + b, 0);
-  console.log(`Transferred: wasm module ${(wasm / 1e6).toFixed(2)} MB, MNIST ${(mnist / 1e6).toFixed(2)} MB, whole page ${(total / 1e6).toFixed(2)} MB`);
+  console.log(`Transferred: wasm module ${(wasm / 1e6).toFixed(2)} MB (scalar build ${(scalarBytes / 1e6).toFixed(2)} MB), MNIST ${(mnist / 1e6).toFixed(2)} MB, whole page ${(total / 1e6).toFixed(2)} MB`);
   console.log(`Interactive ${browser.interactive_seconds.toFixed(2)} s after navigation; longest main-thread task during R1: ${browser.longest_main_thread_task_ms} ms`);
   if (numpy) console.log(`numpy ${numpy.numpy.version}, BLAS threads ${numpy.numpy.threads}`);
 }

@@ -89,7 +89,7 @@ fn product_f32(n: usize, a: &[f32], b: &[f32], out: &mut [f32]) {
         1.0,
         faer::Par::Seq,
     );
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     // SAFETY: three distinct column-major n x n buffers of the right length.
     unsafe {
         let n_stride = n as isize;
@@ -114,5 +114,11 @@ fn product_f32(n: usize, a: &[f32], b: &[f32], out: &mut [f32]) {
             false,
             gemm::Parallelism::None,
         );
+    }
+    #[cfg(all(target_arch = "wasm32", not(target_feature = "simd128")))]
+    {
+        let a = nalgebra::DMatrixView::from_slice(a, n, n);
+        let b = nalgebra::DMatrixView::from_slice(b, n, n);
+        out.copy_from_slice((a * b).as_slice());
     }
 }

@@ -1,9 +1,10 @@
 // The page: settings <-> URL hash, runs in the worker, live charts, and window.lab for embedders.
-import init, { configFromHash, configToHash, freshSeed, validateRfmConfig, version } from './pkg/agop_collapse.js';
+import { configFromHash, configToHash, freshSeed, validateRfmConfig, version } from './pkg/agop_collapse.js';
 import { clearCharts, drawLayerCharts, drawPictures, STAGES } from './charts.js';
 import { applyHideAndLock, setupClassroomDialog } from './classroom.js';
 import { autorun, embedCode, embedded, setupEmbed, whenVisible } from './embed.js';
 import { setupExports } from './exports.js';
+import { startWasm, wasmBuild, workerUrl } from './wasm.js';
 import { applyNetworkHash, draw as drawNetwork, drawComparison, network, networkHash, setupNetwork } from './network.js';
 import { findPreset, PRESETS } from './presets.js';
 import { buildDigitBoxes, readControls, selectDataset, showDependentControls, writeControls } from './settings.js';
@@ -133,11 +134,11 @@ function setState(state) {
  * stops both), and gives them a channel of their own for the helper's jobs.
  */
 function newWorker() {
-  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker = new Worker(workerUrl('./worker.js'), { type: 'module' });
   worker.onmessage = ({ data }) => onWorkerMessage(data);
   worker.onerror = (event) => finish('error', event.message || 'the computation stopped unexpectedly');
   if (WORKERS > 1) {
-    helperWorker = new Worker(new URL('./helper-worker.js', import.meta.url), { type: 'module' });
+    helperWorker = new Worker(workerUrl('./helper-worker.js'), { type: 'module' });
     helperWorker.onerror = (event) => finish('error', event.message || 'the helper worker stopped unexpectedly');
     const channel = new MessageChannel();
     helperWorker.postMessage({ type: 'jobs', port: channel.port2 }, [channel.port2]);
@@ -368,16 +369,9 @@ async function copy(text, what) {
 
 // ---------- start-up ----------
 
-// A function returning a 128-bit vector (i8x16.popcnt of a splat): valid only where the engine
-// has WebAssembly SIMD, which the lab's module needs.
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
-
 async function main() {
-  if (!WebAssembly.validate(SIMD_PROBE)) {
-    throw new Error('this browser lacks WebAssembly SIMD, which the lab needs: Chrome or Edge 91, Firefox 89, Safari 16.4 and later have it.');
-  }
-  await init();
-  $('version').textContent = `agop-collapse ${version()}`;
+  await startWasm();
+  $('version').textContent = `agop-collapse ${version()}${wasmBuild === 'scalar' ? ' (scalar build: this browser lacks WebAssembly SIMD, so runs take about twice as long)' : ''}`;
   buildDigitBoxes();
   for (const preset of PRESETS) {
     const option = document.createElement('option');

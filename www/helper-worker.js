@@ -4,10 +4,11 @@
 //                   { type: 'crash' }   the next job panics on purpose (checks the page's recovery)
 //   on the port, in:  { id, job }   job as described in src/web/offload.rs
 //               out:  { id, result } | { id, error }
-import init, { panicOnPurpose, runJob } from './pkg/agop_collapse.js';
+import { panicOnPurpose, runJob } from './pkg/agop_collapse.js';
+import { startWasm } from './wasm.js';
 import { describeFailure } from './failure.js';
 
-const ready = init();
+const ready = startWasm();
 let crashNext = false;
 
 async function answer(port, { id, job }) {

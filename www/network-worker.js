@@ -5,11 +5,12 @@
 //   out: { type: 'started', result }
 //        { type: 'trained', epoch, measurement, result, done }   measurement: null or one history entry
 //        { type: 'error', message }
-import init, { panicOnPurpose, NetworkExperiment } from './pkg/agop_collapse.js';
+import { panicOnPurpose, NetworkExperiment } from './pkg/agop_collapse.js';
+import { startWasm } from './wasm.js';
 import { loadMnist } from './mnist.js';
 import { describeFailure } from './failure.js';
 
-const ready = init();
+const ready = startWasm();
 let experiment = null;
 
 async function handle(message) {

@@ -1,6 +1,7 @@
 // The neural-network panel: an MLP trained live in its own worker on the lab's data, with the
 // collapse of each layer split at its right singular structure, and the Neural Feature Ansatz.
 import { drawLineChart, networkFromHash, networkToHash, validateNetworkConfig } from './pkg/agop_collapse.js';
+import { workerUrl } from './wasm.js';
 
 const $ = (id) => document.getElementById(id);
 /** Network controls: [id, config field]. */
@@ -104,7 +105,7 @@ function start(config) {
   });
   network.result = null;
   network.error = null;
-  worker = new Worker(new URL('./network-worker.js', import.meta.url), { type: 'module' });
+  worker = new Worker(workerUrl('./network-worker.js'), { type: 'module' });
   worker.onmessage = ({ data }) => onMessage(data);
   worker.onerror = (event) => finish('error', event.message || 'the training stopped unexpectedly');
   worker.postMessage({ type: 'start', config: configJson, csv });

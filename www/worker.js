@@ -7,11 +7,12 @@
 //        { type: 'progress', layer, step }
 //        { type: 'layer', report, views, result, done }
 //        { type: 'error', message }
-import init, { panicOnPurpose, Experiment } from './pkg/agop_collapse.js';
+import { panicOnPurpose, Experiment } from './pkg/agop_collapse.js';
+import { startWasm } from './wasm.js';
 import { loadMnist } from './mnist.js';
 import { describeFailure } from './failure.js';
 
-const ready = init();
+const ready = startWasm();
 let experiment = null;
 
 /** Sends jobs through `port` to the helper worker; the promise gives a job's result (src/web/offload.rs). */

@@ -1,150 +1,97 @@
 //! The few dense kernels everything else uses, all in f64; rows are samples.
 //!
-//! Matrices are nalgebra's; the heavy kernels (products, Cholesky, symmetric eigensolver, SVD) run
-//! in faer on views of the same memory, single-threaded, so the arithmetic is the same in every
-//! build of one machine.
+//! Matrices are nalgebra's. The heavy kernels (products, Cholesky, symmetric eigensolver, SVD)
+//! come from one of two backends, single-threaded, so the arithmetic is the same in every build
+//! of one machine:
+//! - [`fast`]: faer (products in wasm by the gemm crate's simd128 kernels), natively and in the
+//!   SIMD wasm build;
+//! - [`scalar`]: nalgebra's own, in the wasm build for browsers without WebAssembly SIMD, which
+//!   must not contain a single SIMD instruction (faer's kernels carry some in every wasm build).
 
 use std::ops::Range;
 
-#[cfg(not(target_arch = "wasm32"))]
-use faer::linalg::matmul::triangular::{self, BlockStructure};
-use faer::linalg::solvers::Solve;
-#[cfg(not(target_arch = "wasm32"))]
-use faer::{Accum, Par};
-use faer::{MatMut, MatRef, Side};
 use nalgebra::{DMatrix, DVector};
+
+#[cfg(not(all(target_arch = "wasm32", not(target_feature = "simd128"))))]
+mod fast;
+#[cfg(not(all(target_arch = "wasm32", not(target_feature = "simd128"))))]
+use fast as kernels;
+#[cfg(all(target_arch = "wasm32", not(target_feature = "simd128")))]
+mod scalar;
+#[cfg(all(target_arch = "wasm32", not(target_feature = "simd128")))]
+use scalar as kernels;
 
 /// A dense f64 matrix; in this crate rows are samples and columns are features.
 pub type Mat = DMatrix<f64>;
 
-fn view(m: &Mat) -> MatRef<'_, f64> {
-    MatRef::from_column_major_slice(m.as_slice(), m.nrows(), m.ncols())
+/// One factor of a product: the rows `rows` of `matrix`, transposed or not.
+/// Invariant: `rows` lies within the matrix's rows.
+#[derive(Clone)]
+struct Operand<'a> {
+    matrix: &'a Mat,
+    rows: Range<usize>,
+    transposed: bool,
 }
 
-fn view_mut(m: &mut Mat) -> MatMut<'_, f64> {
-    let (rows, cols) = m.shape();
-    MatMut::from_column_major_slice_mut(m.as_mut_slice(), rows, cols)
-}
+impl<'a> Operand<'a> {
+    fn of(matrix: &'a Mat) -> Self {
+        Operand { matrix, rows: 0..matrix.nrows(), transposed: false }
+    }
 
-/// Clears the upper halves of the vector registers after faer's AVX kernels. Without it, the
-/// scalar SSE code that follows (libm's `exp`, for one) runs many times slower on x86 CPUs that
-/// keep the dirty upper state (measured here: a million `exp` calls 16x slower).
-fn leave_wide_simd() {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
-        // SAFETY: the CPU supports AVX, checked just above.
-        unsafe { std::arch::x86_64::_mm256_zeroupper() }
+    fn rows(matrix: &'a Mat, rows: Range<usize>) -> Self {
+        Operand { matrix, rows, transposed: false }
     }
-}
 
-/// `lhs rhs` into a new matrix: by faer natively; in wasm by the gemm crate's simd128 kernels,
-/// which run about 1.5 times faster there than faer's own (10.6 against 7 GFLOP/s in f64).
-fn multiply(rows: usize, cols: usize, lhs: MatRef<'_, f64>, rhs: MatRef<'_, f64>) -> Mat {
-    let mut out = Mat::zeros(rows, cols);
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        faer::linalg::matmul::matmul(view_mut(&mut out), Accum::Replace, lhs, rhs, 1.0, Par::Seq);
-        leave_wide_simd();
+    fn transposed(self) -> Self {
+        Operand { transposed: !self.transposed, ..self }
     }
-    #[cfg(target_arch = "wasm32")]
-    if rows > 0 && cols > 0 && lhs.ncols() > 0 {
-        // SAFETY: the pointers and strides are those of faer views of live matrices with the
-        // shapes given (rows x k, k x cols), and `out` (rows x cols, column-major) is a fresh
-        // matrix that aliases neither.
-        unsafe {
-            gemm::gemm(
-                rows,
-                cols,
-                lhs.ncols(),
-                out.as_mut_ptr(),
-                rows as isize,
-                1,
-                false,
-                lhs.as_ptr(),
-                lhs.col_stride(),
-                lhs.row_stride(),
-                rhs.as_ptr(),
-                rhs.col_stride(),
-                rhs.row_stride(),
-                0.0,
-                1.0,
-                false,
-                false,
-                false,
-                gemm::Parallelism::None,
-            );
-        }
-    }
-    out
+
 }
 
 /// `a b`. Precondition: `a.ncols() == b.nrows()`.
 pub fn product(a: &Mat, b: &Mat) -> Mat {
-    multiply(a.nrows(), b.ncols(), view(a), view(b))
+    kernels::multiply(Operand::of(a), Operand::of(b))
 }
 
 /// `a b^T`. Precondition: `a.ncols() == b.ncols()`.
 pub fn product_transpose(a: &Mat, b: &Mat) -> Mat {
-    multiply(a.nrows(), b.nrows(), view(a), view(b).transpose())
+    kernels::multiply(Operand::of(a), Operand::of(b).transposed())
 }
 
 /// `a^T b`. Precondition: `a.nrows() == b.nrows()`.
 pub fn transpose_product(a: &Mat, b: &Mat) -> Mat {
-    multiply(a.ncols(), b.ncols(), view(a).transpose(), view(b))
+    kernels::multiply(Operand::of(a).transposed(), Operand::of(b))
 }
 
 /// `a[rows] b` (or `a[rows] b^T` when `transpose_b`): a block of rows of a product.
 /// Preconditions: `rows` within `a`'s rows; the inner dimensions agree.
 pub fn rows_times(a: &Mat, rows: Range<usize>, b: &Mat, transpose_b: bool) -> Mat {
-    let block = view(a).subrows(rows.start, rows.len());
-    if transpose_b {
-        multiply(rows.len(), b.nrows(), block, view(b).transpose())
-    } else {
-        multiply(rows.len(), b.ncols(), block, view(b))
-    }
+    let rhs = if transpose_b { Operand::of(b).transposed() } else { Operand::of(b) };
+    kernels::multiply(Operand::rows(a, rows), rhs)
 }
 
-/// `a a^T`, computing one triangle (half the work) and mirroring it.
+/// `a a^T`, computing one triangle (half the work) where the backend does so faster, and
+/// mirroring it.
 pub fn outer_gram(a: &Mat) -> Mat {
-    symmetric_product(view(a))
+    symmetric_product(Operand::of(a))
 }
 
-/// `a[rows] a[rows]^T` for a block of rows of `a`, one triangle computed and mirrored.
+/// `a[rows] a[rows]^T` for a block of rows of `a`, mirrored like [`outer_gram`].
 /// Precondition: `rows` within `a`'s rows.
 pub fn outer_gram_of_rows(a: &Mat, rows: Range<usize>) -> Mat {
-    symmetric_product(view(a).subrows(rows.start, rows.len()))
+    symmetric_product(Operand::rows(a, rows))
 }
 
-/// `a^T a`, computing one triangle (half the work) and mirroring it.
+/// `a^T a`, mirrored like [`outer_gram`].
 pub fn transpose_gram(a: &Mat) -> Mat {
-    symmetric_product(view(a).transpose())
+    symmetric_product(Operand::of(a).transposed())
 }
 
-/// `f f^T` for the factor `f`, one triangle computed and mirrored.
-fn symmetric_product(factor: MatRef<'_, f64>) -> Mat {
-    let n = factor.nrows();
-    // In wasm the full product by [`multiply`] beats faer's triangular kernel, which computes
-    // half as much at less than half the speed; natively one triangle is computed. Either way
-    // the lower triangle is mirrored, so the result is exactly symmetric.
-    #[cfg(target_arch = "wasm32")]
-    let mut out = multiply(n, n, factor, factor.transpose());
-    #[cfg(not(target_arch = "wasm32"))]
-    let mut out = {
-        let mut out = Mat::zeros(n, n);
-        triangular::matmul(
-            view_mut(&mut out),
-            BlockStructure::TriangularLower,
-            Accum::Replace,
-            factor,
-            BlockStructure::Rectangular,
-            factor.transpose(),
-            BlockStructure::Rectangular,
-            1.0,
-            Par::Seq,
-        );
-        leave_wide_simd();
-        out
-    };
+/// `f f^T` for the factor `f`: the backend computes at least the lower triangle, which is
+/// mirrored, so the result is exactly symmetric.
+fn symmetric_product(factor: Operand<'_>) -> Mat {
+    let mut out = kernels::lower_symmetric_product(factor);
+    let n = out.nrows();
     for j in 0..n {
         for i in 0..j {
             out[(i, j)] = out[(j, i)];
@@ -218,17 +165,7 @@ pub fn solve_spd(k: &Mat, ridge: f64, rhs: &Mat) -> Option<Mat> {
     }
     let largest_diagonal = regularised.diagonal().max();
     let rounding_pivot = regularised.nrows() as f64 * f64::EPSILON * largest_diagonal;
-    let cholesky = faer::linalg::solvers::Llt::new(view(&regularised), Side::Lower).ok();
-    leave_wide_simd();
-    drop(regularised);
-    let cholesky = cholesky?;
-    let factor = cholesky.L();
-    if (0..factor.nrows()).any(|i| !(factor[(i, i)] * factor[(i, i)] > rounding_pivot)) {
-        return None;
-    }
-    let mut solution = rhs.clone();
-    cholesky.solve_in_place(view_mut(&mut solution));
-    leave_wide_simd();
+    let solution = kernels::cholesky_solve(regularised, rounding_pivot, rhs)?;
     all_finite(&solution).then_some(solution)
 }
 
@@ -291,15 +228,7 @@ pub fn psd_sqrt(m: &Mat) -> Option<PsdSqrt> {
 
 /// [`psd_sqrt`] by one eigendecomposition of the whole matrix.
 fn eigen_sqrt(m: &Mat) -> Option<PsdSqrt> {
-    let d = m.nrows();
-    let eigen = view(m).self_adjoint_eigen(Side::Lower).ok();
-    leave_wide_simd();
-    let eigen = eigen?;
-    // faer sorts eigenvalues in increasing order: reverse for largest first.
-    let ascending = eigen.S().column_vector();
-    let vectors = eigen.U();
-    let eigenvalues: Vec<f64> = (0..d).rev().map(|i| ascending[i]).collect();
-    let eigenvectors = Mat::from_fn(d, d, |i, j| vectors[(i, d - 1 - j)]);
+    let (eigenvalues, eigenvectors) = kernels::symmetric_eigen(m)?;
     let mut scaled = eigenvectors.clone();
     for (mut column, lambda) in scaled.column_iter_mut().zip(&eigenvalues) {
         column *= lambda.max(0.0).sqrt();
@@ -318,19 +247,10 @@ pub struct Svd {
     pub v: Mat,
 }
 
-/// The thin SVD of `a` (m x n), by faer: nalgebra's SVD can return inaccurate factors for
-/// wide matrices. Returns `None` when the iteration does not converge (only with NaN or
+/// The thin SVD of `a` (m x n). Returns `None` when the iteration does not converge (only with NaN or
 /// infinite entries). Precondition: `a` has at least one row and one column.
 pub fn svd(a: &Mat) -> Option<Svd> {
-    let decomposition = view(a).thin_svd().ok();
-    leave_wide_simd();
-    let decomposition = decomposition?;
-    let (u, v, s) = (decomposition.U(), decomposition.V(), decomposition.S().column_vector());
-    Some(Svd {
-        u: Mat::from_fn(u.nrows(), u.ncols(), |i, j| u[(i, j)]),
-        singular_values: (0..s.nrows()).map(|i| s[i]).collect(),
-        v: Mat::from_fn(v.nrows(), v.ncols(), |i, j| v[(i, j)]),
-    })
+    kernels::thin_svd(a)
 }
 
 /// True when every entry is finite.
