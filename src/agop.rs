@@ -11,9 +11,9 @@ use crate::kernel::{Kernel, KernelKind, KernelMatrix};
 use std::sync::Arc;
 
 use crate::error::Result;
-use crate::linalg::{
-    Mat, outer_gram, outer_gram_of_rows, product, product_transpose, rows_times, transpose_gram, transpose_product,
-};
+use std::ops::Range;
+
+use crate::linalg::{GRAM_BLOCK, Factor, Mat, multiply, outer_gram, product, rows_times, transpose_gram, transpose_product};
 use crate::parallel::{Job, Local, Offload, block_on, split_rows};
 
 /// Distances below this are treated as the same point: the Laplace gradient term is dropped.
@@ -39,8 +39,8 @@ fn radial_weights(kernel: &Kernel, train: KernelMatrix) -> Option<(Mat, f64)> {
 /// Which closed form computes an AGOP; both give the same matrix up to rounding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgopForm {
-    /// Through an n x n matrix of sample pairs: about `n^3 / 2 + n^2 d + n d^2 / 2`
-    /// multiply-adds, whatever the number of classes K.
+    /// Through an n x n matrix of sample pairs, one triangle of it: about
+    /// `n^3 / 2 + n^2 d / 2 + n d^2` multiply-adds, whatever the number of classes K.
     SamplePairs,
     /// Class by class, through the n x d gradients: about `K (n^2 d + n d^2 / 2)`.
     PerClass,
@@ -50,17 +50,11 @@ impl AgopForm {
     /// The cheaper form for n samples of dimension d and K classes.
     pub fn cheaper(n: usize, d: usize, classes: usize) -> AgopForm {
         let (n, d, k) = (n as f64, d as f64, classes as f64);
-        let pairs = n * n * n / 2.0 + n * n * d + n * d * d / 2.0;
+        let pairs = n * n * n / 2.0 + n * n * d / 2.0 + n * d * d;
         let per_class = k * (n * n * d + n * d * d / 2.0);
         if per_class < pairs { AgopForm::PerClass } else { AgopForm::SamplePairs }
     }
 }
-
-/// Share of the rows of A A^T whose square block (rows and columns `0..split`) is computed
-/// here, while a helper computes the other rows whole. In wasm the block is computed whole
-/// (see [`crate::linalg::outer_gram`]): both sides do the same work when `split^2 = n (n -
-/// split)`, at the golden ratio. Natively it is one triangle: `split^2 / 2 = n (n - split)`.
-const GRAM_SHARE: f64 = if cfg!(target_arch = "wasm32") { 0.618 } else { 0.732 };
 
 /// The AGOP of the kernel predictor with coefficients `alpha`, by the cheaper closed form
 /// ([`AgopForm::cheaper`]). It consumes the kernel matrix, whose memory becomes the weights A.
@@ -97,48 +91,71 @@ pub async fn agop_with<O: Offload>(
     Ok(sum * (scale * scale / x.nrows() as f64))
 }
 
-/// `sum_c grads_c^T grads_c / s^2` through the n x n form
-/// `X^T [ (A^T A) o (alpha alpha^T) - A o (S alpha^T) - A^T o (alpha S^T) + diag(sum_c S_ic^2) ] X`
-/// with `S = A alpha`. At most about four n x n matrices are alive at once.
+/// `sum_c grads_c^T grads_c / s^2` through the n x n form `X^T M X` with
+/// `M = (A^T A) o (alpha alpha^T) - A o (S alpha^T + alpha S^T) + diag(sum_c S_ic^2)` and
+/// `S = A alpha` (A is symmetric). M is symmetric: with `M_low` its lower triangle, diagonal
+/// halved, `X^T M X = Y + Y^T` for `Y = X^T (M_low X)`, which [`sample_pairs_rows`] computes
+/// row block by row block, so that no n x n matrix but A is ever formed. The rows are split
+/// between this core and the helper, each returning its d x d part of Y.
 async fn sample_pairs_sum<O: Offload>(x: &Mat, weights: Mat, alpha: &Mat, offload: &O) -> Result<Mat> {
     let n = x.nrows();
-    let s = product(&weights, alpha); // n x K
-    let weights = Arc::new(weights);
-    let split = split_rows(n, GRAM_SHARE);
-    let gram_bottom =
-        offload.start(Job::RowsTimes { a: weights.clone(), rows: split..n, b: weights.clone(), transpose_b: true });
-    // A is symmetric, so A^T A = A A^T and A^T o (alpha S^T) is the transpose of A o (S alpha^T):
-    // the two cross terms together are symmetric, made in place of (S alpha^T).
-    let mut cross = product_transpose(&s, alpha);
-    for j in 0..n {
-        for i in 0..=j {
-            let value = weights[(i, j)] * (cross[(i, j)] + cross[(j, i)]);
-            cross[(i, j)] = value;
-            cross[(j, i)] = value;
+    let s = Arc::new(product(&weights, alpha)); // n x K
+    let (weights, alpha, x) = (Arc::new(weights), Arc::new(alpha.clone()), Arc::new(x.clone()));
+    let split = split_rows(n, PAIRS_SHARE);
+    let bottom = offload.start(Job::SamplePairsRows {
+        weights: weights.clone(),
+        alpha: alpha.clone(),
+        s: s.clone(),
+        x: x.clone(),
+        rows: split..n,
+    });
+    let top = sample_pairs_rows(&weights, &alpha, &s, &x, 0..split);
+    let half = top + bottom.await?;
+    Ok(&half + half.transpose())
+}
+
+/// Share of the rows of [`sample_pairs_sum`] computed here; a helper computes the others. The
+/// work of rows `0..r` grows as `r^2` (a lower triangle), so both sides do the same near
+/// `1 / sqrt(2)`; 0.70 balanced them best in the page (the helper also receives its inputs).
+const PAIRS_SHARE: f64 = 0.70;
+
+/// The rows `rows` of [`sample_pairs_sum`]'s `Y = X^T (M_low X)`: `X[rows]^T (M_low[rows] X)`,
+/// d x d. Each block of [`GRAM_BLOCK`] rows of `M_low` is made from one product of A's rows with
+/// the rows before them, its entries by the formula above, and multiplied by X at once.
+/// Preconditions: `weights` (A) n x n symmetric, `alpha` and `s` n x K, `x` n x d, `rows`
+/// within `0..n`.
+pub fn sample_pairs_rows(weights: &Mat, alpha: &Mat, s: &Mat, x: &Mat, rows: Range<usize>) -> Mat {
+    let classes = alpha.ncols();
+    // (S alpha^T + alpha S^T) as one product: [S | alpha] [alpha | S]^T.
+    let left = Mat::from_fn(rows.end, 2 * classes, |i, c| if c < classes { s[(i, c)] } else { alpha[(i, c - classes)] });
+    let right = Mat::from_fn(rows.end, 2 * classes, |i, c| if c < classes { alpha[(i, c)] } else { s[(i, c - classes)] });
+    let mut folded = Mat::zeros(rows.len(), x.ncols()); // M_low[rows] X
+    let mut start = rows.start;
+    while start < rows.end {
+        let end = (start + GRAM_BLOCK).min(rows.end);
+        let mut middle = multiply(Factor::rows(weights, start..end), Factor::rows(weights, 0..end).t());
+        let alphas = multiply(Factor::rows(alpha, start..end), Factor::rows(alpha, 0..end).t());
+        let cross = multiply(Factor::rows(&left, start..end), Factor::rows(&right, 0..end).t());
+        for j in 0..end {
+            let weights_j = weights.column(j);
+            let (alphas_j, cross_j) = (alphas.column(j), cross.column(j));
+            let mut middle_j = middle.column_mut(j);
+            for i in 0..end - start {
+                let row = start + i;
+                middle_j[i] = if j > row {
+                    0.0
+                } else if j == row {
+                    0.5 * (middle_j[i] * alphas_j[i] - weights_j[row] * cross_j[i] + s.row(row).norm_squared())
+                } else {
+                    middle_j[i] * alphas_j[i] - weights_j[row] * cross_j[i]
+                };
+            }
         }
+        let block = multiply(Factor::of(&middle), Factor::rows(x, 0..end));
+        folded.rows_mut(start - rows.start, end - start).copy_from(&block);
+        start = end;
     }
-    let gram_top = outer_gram_of_rows(&weights, 0..split);
-    let gram_bottom = gram_bottom.await?;
-    drop(weights);
-    // A A^T from its two parts, each entry from the lower triangle so that it stays symmetric;
-    // times alpha alpha^T entry by entry (from the rows of alpha stored contiguously), minus the
-    // cross terms.
-    let alpha_rows = alpha.transpose();
-    let mut middle = Mat::zeros(n, n);
-    for j in 0..n {
-        let alpha_j = alpha_rows.column(j);
-        for i in 0..n {
-            let (row, column) = (i.max(j), i.min(j));
-            let gram = if row < split { gram_top[(row, column)] } else { gram_bottom[(row - split, column)] };
-            middle[(i, j)] = gram * alpha_rows.column(i).dot(&alpha_j) - cross[(i, j)];
-        }
-    }
-    drop((cross, gram_top, gram_bottom));
-    for i in 0..n {
-        middle[(i, i)] += s.row(i).norm_squared();
-    }
-    let inner = split_product(Arc::new(middle), Arc::new(x.clone()), offload).await?; // n x d
-    Ok(transpose_product(x, &inner))
+    multiply(Factor::rows(x, rows).t(), Factor::of(&folded))
 }
 
 /// `sum_c grads_c^T grads_c / s^2` class by class: the gradients of class c at every sample are

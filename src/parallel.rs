@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use crate::kernel::Kernel;
+use crate::agop::sample_pairs_rows;
 use crate::linalg::{Mat, rows_times};
 
 /// A computation a helper can run: its inputs are shared, read-only; its output is one matrix.
@@ -21,6 +22,8 @@ use crate::linalg::{Mat, rows_times};
 pub enum Job {
     /// `a[rows] b`, or `a[rows] b^T` when `transpose_b`.
     RowsTimes { a: Arc<Mat>, rows: Range<usize>, b: Arc<Mat>, transpose_b: bool },
+    /// The rows `rows` of an AGOP's n x n form ([`sample_pairs_rows`]).
+    SamplePairsRows { weights: Arc<Mat>, alpha: Arc<Mat>, s: Arc<Mat>, x: Arc<Mat>, rows: Range<usize> },
     /// The kernel values between the rows of `a` and of `b` (distinct point sets).
     KernelValues { kernel: Kernel, a: Arc<Mat>, b: Arc<Mat> },
 }
@@ -30,6 +33,7 @@ impl Job {
     pub fn run(&self) -> Mat {
         match self {
             Job::RowsTimes { a, rows, b, transpose_b } => rows_times(a, rows.clone(), b, *transpose_b),
+            Job::SamplePairsRows { weights, alpha, s, x, rows } => sample_pairs_rows(weights, alpha, s, x, rows.clone()),
             Job::KernelValues { kernel, a, b } => kernel.matrix(a, b, false).values,
         }
     }

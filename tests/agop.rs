@@ -5,7 +5,7 @@ mod common;
 
 use agop_collapse::agop::{AgopForm, agop, agop_by};
 use agop_collapse::kernel::{Kernel, KernelKind};
-use agop_collapse::linalg::{Mat, normalize_rows};
+use agop_collapse::linalg::{GRAM_BLOCK, Mat, normalize_rows};
 use common::{gaussian, relative_difference};
 
 const KINDS: [KernelKind; 3] = [KernelKind::Laplace, KernelKind::Gaussian, KernelKind::Linear];
@@ -66,8 +66,8 @@ fn closed_forms_equal_finite_differences_for_every_kernel() {
 
 #[test]
 fn n_by_n_form_equals_per_class_form() {
-    // More points than dimensions and the other way round.
-    for (n, d, k) in [(60, 7, 4), (25, 40, 10)] {
+    // More points than dimensions and the other way round; with several row blocks.
+    for (n, d, k) in [(60, 7, 4), (25, 40, 10), (3 * GRAM_BLOCK + 11, 30, 3)] {
         let x = points(n, d, 3);
         let alpha = gaussian(n, k, 4);
         for kind in KINDS {

@@ -1,8 +1,9 @@
-//! The dense kernels: the PSD square root, with and without zero rows.
+//! The dense kernels: the symmetric products by blocks, and the PSD square root, with and
+//! without zero rows.
 
 mod common;
 
-use agop_collapse::linalg::{Mat, psd_sqrt};
+use agop_collapse::linalg::{GRAM_BLOCK, Mat, lower_gram_rows, outer_gram, product_transpose, psd_sqrt};
 use common::{gaussian, relative_difference};
 
 /// A random PSD matrix of rank `rank` (d x d), embedded at the rows and columns `at` of a
@@ -45,5 +46,26 @@ fn zero_rows_are_split_off_exactly() {
         assert!(relative_difference(&(vectors.transpose() * vectors), &Mat::identity(14, 14)) < 1e-12);
         let values = Mat::from_diagonal(&nalgebra::DVector::from_vec(root.eigenvalues.clone()));
         assert!(relative_difference(&(&full * vectors), &(vectors * values)) < 1e-10, "M V = V diag(lambda)");
+    }
+}
+
+/// `a a^T` by blocks of rows is the product (to rounding), exactly symmetric, and its rows
+/// computed in two parts, split anywhere, are the same bit for bit as computed whole.
+#[test]
+fn gram_by_blocks_is_the_product_and_splits_exactly() {
+    let n = 2 * GRAM_BLOCK + 37; // blocks of both sizes
+    let a = gaussian(n, 50, 5);
+    let gram = outer_gram(&a);
+    assert!(relative_difference(&gram, &product_transpose(&a, &a)) < 1e-13);
+    assert_eq!(gram, gram.transpose());
+    let whole = lower_gram_rows(&a, 0..n);
+    for split in [1, GRAM_BLOCK - 1, GRAM_BLOCK, n / 2, n - 1] {
+        let (top, bottom) = (lower_gram_rows(&a, 0..split), lower_gram_rows(&a, split..n));
+        for i in 0..n {
+            for j in 0..=i {
+                let part = if i < split { top[(i, j)] } else { bottom[(i - split, j)] };
+                assert_eq!(part.to_bits(), whole[(i, j)].to_bits(), "split {split}, entry ({i}, {j})");
+            }
+        }
     }
 }

@@ -29,7 +29,7 @@ function helperRunner(port) {
   return (job) => new Promise((resolve, reject) => {
     const id = next++;
     waiting.set(id, { resolve, reject });
-    port.postMessage({ id, job }, [job.a.buffer, job.b.buffer]);
+    port.postMessage({ id, job }, Object.values(job).filter((v) => v instanceof Float64Array).map((m) => m.buffer));
   });
 }
 let runJob; // undefined without a helper: this worker computes everything

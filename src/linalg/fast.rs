@@ -8,7 +8,7 @@ use faer::linalg::solvers::Solve;
 use faer::{Accum, Par};
 use faer::{MatMut, MatRef, Side};
 
-use super::{Mat, Operand, Svd};
+use super::{Mat, Factor, Svd};
 
 fn view(m: &Mat) -> MatRef<'_, f64> {
     MatRef::from_column_major_slice(m.as_slice(), m.nrows(), m.ncols())
@@ -19,9 +19,9 @@ fn view_mut(m: &mut Mat) -> MatMut<'_, f64> {
     MatMut::from_column_major_slice_mut(m.as_mut_slice(), rows, cols)
 }
 
-fn operand_view<'a>(operand: &Operand<'a>) -> MatRef<'a, f64> {
-    let rows = view(operand.matrix).subrows(operand.rows.start, operand.rows.len());
-    if operand.transposed { rows.transpose() } else { rows }
+fn factor_view<'a>(factor: &Factor<'a>) -> MatRef<'a, f64> {
+    let rows = view(factor.matrix).subrows(factor.rows.start, factor.rows.len());
+    if factor.transposed { rows.transpose() } else { rows }
 }
 
 /// Clears the upper halves of the vector registers after faer's AVX kernels. Without it, the
@@ -36,8 +36,8 @@ fn leave_wide_simd() {
 }
 
 /// `lhs rhs` into a new matrix. Precondition: the inner dimensions agree.
-pub(super) fn multiply(lhs: Operand<'_>, rhs: Operand<'_>) -> Mat {
-    let (lhs, rhs) = (operand_view(&lhs), operand_view(&rhs));
+pub(super) fn multiply(lhs: Factor<'_>, rhs: Factor<'_>) -> Mat {
+    let (lhs, rhs) = (factor_view(&lhs), factor_view(&rhs));
     product_of_views(lhs.nrows(), rhs.ncols(), lhs, rhs)
 }
 
@@ -85,8 +85,8 @@ fn product_of_views(rows: usize, cols: usize, lhs: MatRef<'_, f64>, rhs: MatRef<
 /// `f f^T` with at least its lower triangle computed. In wasm the full product beats faer's
 /// triangular kernel, which computes half as much at less than half the speed; natively one
 /// triangle is computed.
-pub(super) fn lower_symmetric_product(factor: Operand<'_>) -> Mat {
-    let factor = operand_view(&factor);
+pub(super) fn lower_symmetric_product(factor: Factor<'_>) -> Mat {
+    let factor = factor_view(&factor);
     let n = factor.nrows();
     #[cfg(target_arch = "wasm32")]
     let out = product_of_views(n, n, factor, factor.transpose());

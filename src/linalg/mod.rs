@@ -24,80 +24,105 @@ use scalar as kernels;
 /// A dense f64 matrix; in this crate rows are samples and columns are features.
 pub type Mat = DMatrix<f64>;
 
-/// One factor of a product: the rows `rows` of `matrix`, transposed or not.
+/// One factor of a product ([`multiply`]): the rows `rows` of a matrix, transposed or not.
 /// Invariant: `rows` lies within the matrix's rows.
 #[derive(Clone)]
-struct Operand<'a> {
+pub struct Factor<'a> {
     matrix: &'a Mat,
     rows: Range<usize>,
     transposed: bool,
 }
 
-impl<'a> Operand<'a> {
-    fn of(matrix: &'a Mat) -> Self {
-        Operand { matrix, rows: 0..matrix.nrows(), transposed: false }
+impl<'a> Factor<'a> {
+    /// The whole matrix.
+    pub fn of(matrix: &'a Mat) -> Self {
+        Factor { matrix, rows: 0..matrix.nrows(), transposed: false }
     }
 
-    fn rows(matrix: &'a Mat, rows: Range<usize>) -> Self {
-        Operand { matrix, rows, transposed: false }
+    /// The rows `rows` of `matrix`. Precondition: `rows` within its rows.
+    pub fn rows(matrix: &'a Mat, rows: Range<usize>) -> Self {
+        assert!(rows.start <= rows.end && rows.end <= matrix.nrows(), "rows {rows:?} of a matrix of {} rows", matrix.nrows());
+        Factor { matrix, rows, transposed: false }
     }
 
-    fn transposed(self) -> Self {
-        Operand { transposed: !self.transposed, ..self }
+    /// The transpose.
+    pub fn t(self) -> Self {
+        Factor { transposed: !self.transposed, ..self }
     }
+}
 
+/// `lhs rhs`, by the backend's product kernel. Precondition: the inner dimensions agree.
+pub fn multiply(lhs: Factor<'_>, rhs: Factor<'_>) -> Mat {
+    kernels::multiply(lhs, rhs)
 }
 
 /// `a b`. Precondition: `a.ncols() == b.nrows()`.
 pub fn product(a: &Mat, b: &Mat) -> Mat {
-    kernels::multiply(Operand::of(a), Operand::of(b))
+    kernels::multiply(Factor::of(a), Factor::of(b))
 }
 
 /// `a b^T`. Precondition: `a.ncols() == b.ncols()`.
 pub fn product_transpose(a: &Mat, b: &Mat) -> Mat {
-    kernels::multiply(Operand::of(a), Operand::of(b).transposed())
+    kernels::multiply(Factor::of(a), Factor::of(b).t())
 }
 
 /// `a^T b`. Precondition: `a.nrows() == b.nrows()`.
 pub fn transpose_product(a: &Mat, b: &Mat) -> Mat {
-    kernels::multiply(Operand::of(a).transposed(), Operand::of(b))
+    kernels::multiply(Factor::of(a).t(), Factor::of(b))
 }
 
 /// `a[rows] b` (or `a[rows] b^T` when `transpose_b`): a block of rows of a product.
 /// Preconditions: `rows` within `a`'s rows; the inner dimensions agree.
 pub fn rows_times(a: &Mat, rows: Range<usize>, b: &Mat, transpose_b: bool) -> Mat {
-    let rhs = if transpose_b { Operand::of(b).transposed() } else { Operand::of(b) };
-    kernels::multiply(Operand::rows(a, rows), rhs)
+    let rhs = if transpose_b { Factor::of(b).t() } else { Factor::of(b) };
+    kernels::multiply(Factor::rows(a, rows), rhs)
 }
 
-/// `a a^T`, computing one triangle (half the work) where the backend does so faster, and
-/// mirroring it.
+/// `a a^T`: its lower triangle computed by [`lower_gram_rows`] (a little over half the work),
+/// then mirrored, so the result is exactly symmetric.
 pub fn outer_gram(a: &Mat) -> Mat {
-    symmetric_product(Operand::of(a))
+    let mut out = lower_gram_rows(a, 0..a.nrows());
+    mirror_lower(&mut out);
+    out
 }
 
-/// `a[rows] a[rows]^T` for a block of rows of `a`, mirrored like [`outer_gram`].
-/// Precondition: `rows` within `a`'s rows.
-pub fn outer_gram_of_rows(a: &Mat, rows: Range<usize>) -> Mat {
-    symmetric_product(Operand::rows(a, rows))
+/// Rows of the lower triangle of `a a^T` at full product speed: block by block of
+/// [`GRAM_BLOCK`] rows, each block times the rows of `a` up to its end, one product each. Returns
+/// `rows.len() x rows.end`; entry `(i, j)` is `(a a^T)[rows.start + i, j]` for every
+/// `j <= rows.start + i` (the lower triangle); entries right of it are those of the diagonal
+/// blocks, or zero. Every entry is a single product's, so computing `0..n` in one call or in
+/// parts gives the same numbers. Precondition: `rows` within `a`'s rows.
+pub fn lower_gram_rows(a: &Mat, rows: Range<usize>) -> Mat {
+    let mut out = Mat::zeros(rows.len(), rows.end);
+    let mut start = rows.start;
+    while start < rows.end {
+        let end = (start + GRAM_BLOCK).min(rows.end);
+        let block = kernels::multiply(Factor::rows(a, start..end), Factor::rows(a, 0..end).t());
+        out.view_mut((start - rows.start, 0), (end - start, end)).copy_from(&block);
+        start = end;
+    }
+    out
 }
 
-/// `a^T a`, mirrored like [`outer_gram`].
+/// Rows per block of [`lower_gram_rows`]: the work is `(1 + GRAM_BLOCK / n) / 2` of the full
+/// product's, and blocks this tall keep the product kernels at full speed.
+pub const GRAM_BLOCK: usize = 128;
+
+/// `a^T a`, computing one triangle where the backend does so faster, and mirroring it.
 pub fn transpose_gram(a: &Mat) -> Mat {
-    symmetric_product(Operand::of(a).transposed())
+    let mut out = kernels::lower_symmetric_product(Factor::of(a).t());
+    mirror_lower(&mut out);
+    out
 }
 
-/// `f f^T` for the factor `f`: the backend computes at least the lower triangle, which is
-/// mirrored, so the result is exactly symmetric.
-fn symmetric_product(factor: Operand<'_>) -> Mat {
-    let mut out = kernels::lower_symmetric_product(factor);
+/// Copies the lower triangle of a square matrix onto the upper one.
+fn mirror_lower(out: &mut Mat) {
     let n = out.nrows();
     for j in 0..n {
         for i in 0..j {
             out[(i, j)] = out[(j, i)];
         }
     }
-    out
 }
 
 /// Relative size of the rounding error of an expanded squared distance (a few f64 epsilons

@@ -3,21 +3,21 @@
 
 use nalgebra::{Cholesky, SVD, SymmetricEigen};
 
-use super::{Mat, Operand, Svd, all_finite};
+use super::{Mat, Factor, Svd, all_finite};
 
-/// The operand as a matrix of its own (a copy: O(size), small beside the product's cost).
-fn owned(operand: &Operand<'_>) -> Mat {
-    let rows = operand.matrix.rows(operand.rows.start, operand.rows.len());
-    if operand.transposed { rows.transpose() } else { rows.clone_owned() }
+/// The factor as a matrix of its own (a copy: O(size), small beside the product's cost).
+fn owned(factor: &Factor<'_>) -> Mat {
+    let rows = factor.matrix.rows(factor.rows.start, factor.rows.len());
+    if factor.transposed { rows.transpose() } else { rows.clone_owned() }
 }
 
 /// `lhs rhs` into a new matrix. Precondition: the inner dimensions agree.
-pub(super) fn multiply(lhs: Operand<'_>, rhs: Operand<'_>) -> Mat {
+pub(super) fn multiply(lhs: Factor<'_>, rhs: Factor<'_>) -> Mat {
     owned(&lhs) * owned(&rhs)
 }
 
 /// `f f^T`, whole.
-pub(super) fn lower_symmetric_product(factor: Operand<'_>) -> Mat {
+pub(super) fn lower_symmetric_product(factor: Factor<'_>) -> Mat {
     let factor = owned(&factor);
     &factor * factor.transpose()
 }

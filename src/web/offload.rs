@@ -1,9 +1,10 @@
 //! The page's helper: the jobs of [`crate::parallel`] sent to a second Web Worker (each worker
 //! has its own wasm instance; no shared memory is needed, so any static host will do).
 //!
-//! A job crosses as a plain object: `{ kind: "rows" | "kernel", a, aRows, aCols, b, bRows,
-//! bCols, transposeB, kernel, bandwidth }` with the matrices as column-major `Float64Array`s;
-//! the result comes back as `{ values, rows, cols }`.
+//! A job crosses as a plain object: `{ kind: "rows" | "samplePairs" | "kernel", a, aRows,
+//! aCols, b, bRows, bCols, alpha, ..., s, ..., transposeB, from, kernel, bandwidth }` with the
+//! matrices as column-major `Float64Array`s (only those of the job); the result comes back as
+//! `{ values, valuesRows, valuesCols }`.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -18,7 +19,7 @@ use crate::kernel::{Kernel, KernelKind};
 use crate::linalg::Mat;
 use crate::parallel::{Job, Offload};
 
-/// Jobs handed to `run_job(job) -> Promise<{ values, rows, cols }>`, which posts them to the
+/// Jobs handed to `run_job(job) -> Promise<{ values, valuesRows, valuesCols }>`, which posts them to the
 /// helper worker (worker.js).
 pub struct WorkerOffload {
     pub run_job: Function,
@@ -62,6 +63,15 @@ fn job_message(job: &Job) -> Object {
             put_matrix(&message, "b", b, 0..b.nrows());
             set(&message, "transposeB", &JsValue::from(*transpose_b));
         }
+        Job::SamplePairsRows { weights, alpha, s, x, rows } => {
+            // The rows up to the last one asked for: the others never enter these products.
+            set(&message, "kind", &"samplePairs".into());
+            put_matrix(&message, "a", weights, 0..rows.end);
+            put_matrix(&message, "alpha", alpha, 0..rows.end);
+            put_matrix(&message, "s", s, 0..rows.end);
+            put_matrix(&message, "b", x, 0..rows.end);
+            set(&message, "from", &JsValue::from(rows.start as u32));
+        }
         Job::KernelValues { kernel, a, b } => {
             set(&message, "kind", &"kernel".into());
             put_matrix(&message, "a", a, 0..a.nrows());
@@ -74,16 +84,29 @@ fn job_message(job: &Job) -> Object {
 }
 
 fn job_from_message(message: &JsValue) -> Result<Job> {
-    let (a, b) = (Arc::new(take_matrix(message, "a")?), Arc::new(take_matrix(message, "b")?));
+    let a = Arc::new(take_matrix(message, "a")?);
+    let b = || take_matrix(message, "b").map(Arc::new);
     match get(message, "kind").as_string().as_deref() {
         Some("rows") => {
             let transpose_b = get(message, "transposeB").as_bool().unwrap_or(false);
-            Ok(Job::RowsTimes { rows: 0..a.nrows(), a, b, transpose_b })
+            Ok(Job::RowsTimes { rows: 0..a.nrows(), a, b: b()?, transpose_b })
+        }
+        Some("samplePairs") => {
+            let from = get(message, "from").as_f64().unwrap_or(-1.0);
+            let (alpha, s, x) = (take_matrix(message, "alpha")?, take_matrix(message, "s")?, b()?);
+            let end = a.nrows();
+            let consistent = (0.0..=end as f64).contains(&from)
+                && [alpha.nrows(), s.nrows(), x.nrows()] == [end; 3]
+                && alpha.shape() == s.shape();
+            if !consistent {
+                return Err(Error::Data("a helper was sent an AGOP job of inconsistent shapes".into()));
+            }
+            Ok(Job::SamplePairsRows { weights: a, alpha: Arc::new(alpha), s: Arc::new(s), x, rows: from as usize..end })
         }
         Some("kernel") => {
             let kind: KernelKind = get(message, "kernel").as_string().unwrap_or_default().parse().map_err(Error::Data)?;
             let bandwidth = get(message, "bandwidth").as_f64().unwrap_or(f64::NAN);
-            Ok(Job::KernelValues { kernel: Kernel { kind, bandwidth }, a, b })
+            Ok(Job::KernelValues { kernel: Kernel { kind, bandwidth }, a, b: b()? })
         }
         _ => Err(Error::Data("a helper was sent a job of no known kind".into())),
     }
