@@ -438,6 +438,17 @@ async function main() {
   setState('idle');
   $('status').textContent = 'Ready. Press Run.';
   if (embedded && autorun) start('run').catch(() => {});
+  else setTimeout(warmUp, 0);
+}
+
+/**
+ * Starts the workers while the page waits for Run and has them warm up (worker.js), so that a
+ * first run starts computing at once, at full speed.
+ */
+function warmUp() {
+  if (worker !== null) return;
+  newWorker();
+  worker.postMessage({ type: 'warm' });
 }
 
 main().catch((error) => {

@@ -1,6 +1,7 @@
 // Computes Deep RFM off the main thread, in its own wasm instance, one layer per request.
 //   in:  { type: 'helper', port }       the channel to a helper worker (helper-worker.js), if any
 //        { type: 'start', config, csv }  config as JSON text; csv the user's file text, if any
+//        { type: 'warm' }                fetch MNIST and run a tiny experiment, before a run needs them
 //        { type: 'next' }                compute the next layer
 //        { type: 'crash' }               panic on purpose (checks the page's recovery)
 //   out: { type: 'started', result }     result: the Result JSON text so far (no layers)
@@ -45,10 +46,28 @@ function transferables(views) {
   return buffers;
 }
 
+/**
+ * Fetches MNIST and runs a tiny experiment through both workers: the engine compiles the hot
+ * code of both wasm instances to optimised machine code before the first run instead of during
+ * it. A failure here is left for the run that meets it to report.
+ */
+async function warmUp() {
+  const bytes = await loadMnist();
+  const config = { data: { n_train: 200, n_test: 50 }, depth: 2, width: 64 };
+  const tiny = new Experiment(JSON.stringify(config), bytes, '');
+  try {
+    while (!tiny.done()) await tiny.step(() => {}, runJob);
+  } finally {
+    tiny.free();
+  }
+}
+
 async function handle(message) {
   await ready;
   if (message.type === 'crash') panicOnPurpose();
   if (message.type === 'helper') runJob = helperRunner(message.port);
+  // A failed fetch is reported by the run that needs the data.
+  if (message.type === 'warm') await warmUp().catch(() => {});
   if (message.type === 'start') {
     const config = JSON.parse(message.config);
     const bytes = config.data.dataset === 'mnist' ? await loadMnist() : new Uint8Array();

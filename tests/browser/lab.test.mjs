@@ -61,6 +61,22 @@ test('the default run completes, draws every chart and fills the table', async (
   await close();
 });
 
+test('the page warms its workers up before Run, and the first run is the same as the next', async () => {
+  const { page, problems, requests, close } = await openPage(lab);
+  // Before any Run: both workers started, and MNIST fetched for the warm-up.
+  for (let attempt = 0; attempt < 50 && !requests.some((url) => url.endsWith('/data/mnist.bin.gz')); attempt += 1) await page.waitForTimeout(100);
+  assert.ok(requests.some((url) => url.endsWith('/data/mnist.bin.gz')), 'MNIST fetched before Run');
+  const scripts = page.workers().map((w) => new URL(w.url()).pathname).sort();
+  assert.deepEqual(scripts, ['/helper-worker.js', '/worker.js']);
+  assert.equal(await page.evaluate(() => window.lab.state), 'idle');
+  const first = await page.evaluate((c) => window.lab.run(c), SMALL);
+  const second = await page.evaluate((c) => window.lab.run(c), SMALL);
+  assert.equal(first.layers.length, 3);
+  assert.equal(withoutTimings(first), withoutTimings(second));
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test('Step advances exactly one layer, and Run goes on from there', async () => {
   const { page, problems, close } = await openPage(lab, `/#dataset=mnist&n=200&test=100&depth=3`);
   await page.click('#step');
