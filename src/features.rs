@@ -69,6 +69,34 @@ impl RandomFeatures {
         }
     }
 
+    /// A map from its parts, as [`RandomFeatures::kind`], [`RandomFeatures::weights`] and
+    /// [`RandomFeatures::phases`] give them (how a map crosses to a helper worker), or `None`
+    /// when they do not fit together: the identity has no weights and no phases, ReLU weights
+    /// and no phases, cos one phase per row of its weights.
+    pub fn from_parts(kind: FeatureKind, weights: Mat, phases: Vec<f64>) -> Option<Self> {
+        let fits = match kind {
+            FeatureKind::Identity => weights.is_empty() && phases.is_empty(),
+            FeatureKind::Relu => phases.is_empty(),
+            FeatureKind::Cos => phases.len() == weights.nrows(),
+        };
+        fits.then_some(RandomFeatures { kind, weights, phases })
+    }
+
+    /// The nonlinearity.
+    pub fn kind(&self) -> FeatureKind {
+        self.kind
+    }
+
+    /// The weights, width x d (empty for the identity).
+    pub fn weights(&self) -> &Mat {
+        &self.weights
+    }
+
+    /// The phases of the cos map (empty for the others).
+    pub fn phases(&self) -> &[f64] {
+        &self.phases
+    }
+
     /// Applies the map to every row of `z` (n x d), giving n x width.
     pub fn apply(&self, z: &Mat) -> Mat {
         match self.kind {

@@ -15,15 +15,18 @@ use std::task::{Context, Poll, Waker};
 
 use crate::kernel::Kernel;
 use crate::agop::sample_pairs_rows;
-use crate::linalg::{Mat, rows_times};
+use crate::features::RandomFeatures;
+use crate::linalg::{Mat, product, rows_times};
 
 /// A computation a helper can run: its inputs are shared, read-only; its output is one matrix.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum Job {
     /// `a[rows] b`, or `a[rows] b^T` when `transpose_b`.
     RowsTimes { a: Arc<Mat>, rows: Range<usize>, b: Arc<Mat>, transpose_b: bool },
     /// The rows `rows` of an AGOP's n x n form ([`sample_pairs_rows`]).
     SamplePairsRows { weights: Arc<Mat>, alpha: Arc<Mat>, s: Arc<Mat>, x: Arc<Mat>, rows: Range<usize> },
+    /// `[x root | map(x root)]`: rows projected by an AGOP's root, next to their random features.
+    ProjectAndMap { x: Arc<Mat>, root: Arc<Mat>, map: Arc<RandomFeatures> },
     /// The kernel values between the rows of `a` and of `b` (distinct point sets).
     KernelValues { kernel: Kernel, a: Arc<Mat>, b: Arc<Mat> },
 }
@@ -34,6 +37,14 @@ impl Job {
         match self {
             Job::RowsTimes { a, rows, b, transpose_b } => rows_times(a, rows.clone(), b, *transpose_b),
             Job::SamplePairsRows { weights, alpha, s, x, rows } => sample_pairs_rows(weights, alpha, s, x, rows.clone()),
+            Job::ProjectAndMap { x, root, map } => {
+                let projected = product(x, root);
+                let mapped = map.apply(&projected);
+                let mut both = Mat::zeros(x.nrows(), projected.ncols() + mapped.ncols());
+                both.columns_mut(0, projected.ncols()).copy_from(&projected);
+                both.columns_mut(projected.ncols(), mapped.ncols()).copy_from(&mapped);
+                both
+            }
             Job::KernelValues { kernel, a, b } => kernel.matrix(a, b, false).values,
         }
     }

@@ -15,15 +15,19 @@ use crate::data::{DataConfig, Split};
 use crate::error::{Error, Result};
 use crate::features::{FeatureKind, RandomFeatures};
 use crate::kernel::{Kernel, KernelKind, accuracy, argmax_rows, signed_one_hot};
-use crate::linalg::{Mat, PsdSqrt, all_finite, normalize_rows, product, psd_sqrt, solve_spd};
+use crate::linalg::{Mat, PsdSqrt, all_finite, normalize_rows, product, psd_sqrt, rows_times, solve_spd, stack_rows};
 use crate::memory::{self, RunShape, rfm_peak_bytes};
 use crate::nc::{Metrics, measure};
-use crate::parallel::{Job, Offload, block_on};
+use crate::parallel::{Job, Offload, block_on, split_rows};
 use crate::report::{AgopSummary, DatasetSummary, LayerReport, RfmResult, RfmStages, StageSeconds};
 use crate::rng::{Purpose, Stream};
 
 /// How many of the AGOP's largest eigenvalues a layer report keeps.
 pub const TOP_EIGENVALUES: usize = 32;
+
+/// Share of a layer's rows (training and test together) projected and mapped here, the helper
+/// doing the others: a little over half, for the helper also receives its rows.
+const FEATURES_SHARE: f64 = 0.52;
 /// Deepest network the lab builds.
 pub const MAX_DEPTH: usize = 100;
 /// Widest random feature map the lab draws.
@@ -307,29 +311,34 @@ impl DeepRfm {
 
         observer.step_started(layer, Step::Sqrt);
         let root = psd_sqrt(&normalised).ok_or_else(|| Error::NonFinite { layer, stage: "AGOP".into() })?;
-        let test_rows = 0..self.test.nrows();
-        let root_sqrt = Arc::new(root.sqrt.clone());
-        let projected_test = offload.start(Job::RowsTimes {
-            a: Arc::new(self.test.clone()),
-            rows: test_rows,
-            b: root_sqrt,
-            transpose_b: false,
-        });
-        let projected = product(&self.train, &root.sqrt);
-        let projected_test = projected_test.await?;
-        ensure_finite(&projected, layer, "MX")?;
-        lap(&mut seconds.sqrt);
-
-        observer.step_started(layer, Step::Features);
-        let map = RandomFeatures::draw(
+        // Drawn now, so that the helper maps the rows it projects at once.
+        let map = Arc::new(RandomFeatures::draw(
             self.config.feature,
             dim_in,
             self.config.width,
             self.config.sigma,
             &mut self.feature_rng,
-        );
-        let mapped = map.apply(&projected);
-        let mapped_test = map.apply(&projected_test);
+        ));
+        // The first `here` training rows are projected and mapped here; the helper does the
+        // other training rows and the test rows, stacked.
+        let (n, n_test) = (self.train.nrows(), self.test.nrows());
+        let here = split_rows(n + n_test, FEATURES_SHARE).min(n);
+        let theirs = offload.start(Job::ProjectAndMap {
+            x: Arc::new(stack_rows(&self.train, here..n, &self.test)),
+            root: Arc::new(root.sqrt.clone()),
+            map: map.clone(),
+        });
+        let projected_here = rows_times(&self.train, 0..here, &root.sqrt, false);
+        lap(&mut seconds.sqrt);
+
+        observer.step_started(layer, Step::Features);
+        let mapped_here = map.apply(&projected_here);
+        let theirs = theirs.await?; // [MX | PhiMX] of their rows
+        let (theirs_train, width) = (n - here, mapped_here.ncols());
+        let projected = stack_rows(&projected_here, 0..here, &theirs.view((0, 0), (theirs_train, dim_in)).into_owned());
+        ensure_finite(&projected, layer, "MX")?;
+        let mapped = stack_rows(&mapped_here, 0..here, &theirs.view((0, dim_in), (theirs_train, width)).into_owned());
+        let mapped_test = theirs.view((theirs_train, dim_in), (n_test, width)).into_owned();
         ensure_finite(&mapped, layer, "PhiMX")?;
         lap(&mut seconds.features);
 

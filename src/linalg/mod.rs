@@ -125,6 +125,15 @@ fn mirror_lower(out: &mut Mat) {
     }
 }
 
+/// The rows `rows` of `a` with all the rows of `b` below them. Preconditions: `rows` within
+/// `a`'s rows; `a` and `b` have as many columns.
+pub fn stack_rows(a: &Mat, rows: Range<usize>, b: &Mat) -> Mat {
+    let mut out = Mat::zeros(rows.len() + b.nrows(), a.ncols());
+    out.rows_mut(0, rows.len()).copy_from(&a.rows(rows.start, rows.len()));
+    out.rows_mut(rows.len(), b.nrows()).copy_from(b);
+    out
+}
+
 /// Relative size of the rounding error of an expanded squared distance (a few f64 epsilons
 /// per term); see [`pairwise_distances`].
 pub const ROUNDING_LEVEL: f64 = 64.0 * f64::EPSILON;

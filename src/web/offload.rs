@@ -1,9 +1,10 @@
 //! The page's helper: the jobs of [`crate::parallel`] sent to a second Web Worker (each worker
 //! has its own wasm instance; no shared memory is needed, so any static host will do).
 //!
-//! A job crosses as a plain object: `{ kind: "rows" | "samplePairs" | "kernel", a, aRows,
-//! aCols, b, bRows, bCols, alpha, ..., s, ..., transposeB, from, kernel, bandwidth }` with the
-//! matrices as column-major `Float64Array`s (only those of the job); the result comes back as
+//! A job crosses as a plain object: `{ kind: "rows" | "samplePairs" | "projectAndMap" |
+//! "kernel", a, aRows, aCols, b, bRows, bCols, alpha, ..., s, ..., weights, ..., phases,
+//! transposeB, from, feature, kernel, bandwidth }` with the matrices as column-major
+//! `Float64Array`s (only those of the job); the result comes back as
 //! `{ values, valuesRows, valuesCols }`.
 
 use std::future::Future;
@@ -15,6 +16,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::error::{Error, Result};
+use crate::features::{FeatureKind, RandomFeatures};
 use crate::kernel::{Kernel, KernelKind};
 use crate::linalg::Mat;
 use crate::parallel::{Job, Offload};
@@ -72,6 +74,14 @@ fn job_message(job: &Job) -> Object {
             put_matrix(&message, "b", x, 0..rows.end);
             set(&message, "from", &JsValue::from(rows.start as u32));
         }
+        Job::ProjectAndMap { x, root, map } => {
+            set(&message, "kind", &"projectAndMap".into());
+            put_matrix(&message, "a", x, 0..x.nrows());
+            put_matrix(&message, "b", root, 0..root.nrows());
+            put_matrix(&message, "weights", map.weights(), 0..map.weights().nrows());
+            set(&message, "phases", &Float64Array::from(map.phases()));
+            set(&message, "feature", &map.kind().name().into());
+        }
         Job::KernelValues { kernel, a, b } => {
             set(&message, "kind", &"kernel".into());
             put_matrix(&message, "a", a, 0..a.nrows());
@@ -102,6 +112,17 @@ fn job_from_message(message: &JsValue) -> Result<Job> {
                 return Err(Error::Data("a helper was sent an AGOP job of inconsistent shapes".into()));
             }
             Ok(Job::SamplePairsRows { weights: a, alpha: Arc::new(alpha), s: Arc::new(s), x, rows: from as usize..end })
+        }
+        Some("projectAndMap") => {
+            let root = b()?;
+            let feature: FeatureKind = get(message, "feature").as_string().unwrap_or_default().parse().map_err(Error::Data)?;
+            let phases = get(message, "phases").dyn_into::<Float64Array>().map(|p| p.to_vec()).unwrap_or_default();
+            let map = RandomFeatures::from_parts(feature, take_matrix(message, "weights")?, phases);
+            let fits = |m: &RandomFeatures| root.is_square() && root.nrows() == a.ncols() && (m.weights().is_empty() || m.weights().ncols() == a.ncols());
+            match map {
+                Some(map) if fits(&map) => Ok(Job::ProjectAndMap { x: a, root, map: Arc::new(map) }),
+                _ => Err(Error::Data("a helper was sent a feature map that does not fit its rows".into())),
+            }
         }
         Some("kernel") => {
             let kind: KernelKind = get(message, "kernel").as_string().unwrap_or_default().parse().map_err(Error::Data)?;
