@@ -28,6 +28,7 @@ pub const TOP_EIGENVALUES: usize = 32;
 /// Share of a layer's rows (training and test together) projected and mapped here, the helper
 /// doing the others: a little over half, for the helper also receives its rows.
 const FEATURES_SHARE: f64 = 0.52;
+
 /// Deepest network the lab builds.
 pub const MAX_DEPTH: usize = 100;
 /// Widest random feature map the lab draws.

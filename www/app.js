@@ -371,7 +371,7 @@ async function copy(text, what) {
 
 async function main() {
   await startWasm();
-  $('version').textContent = `agop-collapse ${version()}${wasmBuild === 'scalar' ? ' (scalar build: this browser lacks WebAssembly SIMD, so runs take about twice as long)' : ''}`;
+  $('version').textContent = `agop-collapse ${version()}${wasmBuild === 'scalar' ? ' (scalar build: this browser lacks WebAssembly SIMD, so runs take about 1.8 times as long)' : ''}`;
   buildDigitBoxes();
   for (const preset of PRESETS) {
     const option = document.createElement('option');

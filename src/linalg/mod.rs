@@ -1,8 +1,8 @@
 //! The few dense kernels everything else uses, all in f64; rows are samples.
 //!
 //! Matrices are nalgebra's. The heavy kernels (products, Cholesky, symmetric eigensolver, SVD)
-//! come from one of two backends, single-threaded, so the arithmetic is the same in every build
-//! of one machine:
+//! come from one of two backends, single-threaded, so that a build's arithmetic does not depend
+//! on the threads or workers around it (the two backends agree to rounding):
 //! - [`fast`]: faer (products in wasm by the gemm crate's simd128 kernels), natively and in the
 //!   SIMD wasm build;
 //! - [`scalar`]: nalgebra's own, in the wasm build for browsers without WebAssembly SIMD, which
