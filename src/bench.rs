@@ -4,7 +4,7 @@
 use web_time::Instant;
 
 use crate::data::{DataConfig, DatasetSource};
-use crate::linalg::{Mat, product};
+use crate::linalg::{Mat, product, product_f32};
 use crate::report::RfmResult;
 use crate::rfm::RfmConfig;
 
@@ -76,49 +76,4 @@ fn best_of(repeats: usize, mut work: impl FnMut()) -> f64 {
             start.elapsed().as_secs_f64()
         })
         .fold(f64::INFINITY, f64::min)
-}
-
-/// `out = a b` for n x n column-major f32 matrices, by the kernel [`product`] uses in f64.
-fn product_f32(n: usize, a: &[f32], b: &[f32], out: &mut [f32]) {
-    #[cfg(not(target_arch = "wasm32"))]
-    faer::linalg::matmul::matmul(
-        faer::MatMut::from_column_major_slice_mut(out, n, n),
-        faer::Accum::Replace,
-        faer::MatRef::from_column_major_slice(a, n, n),
-        faer::MatRef::from_column_major_slice(b, n, n),
-        1.0,
-        faer::Par::Seq,
-    );
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    // SAFETY: three distinct column-major n x n buffers of the right length.
-    unsafe {
-        let n_stride = n as isize;
-        gemm::gemm(
-            n,
-            n,
-            n,
-            out.as_mut_ptr(),
-            n_stride,
-            1,
-            false,
-            a.as_ptr(),
-            n_stride,
-            1,
-            b.as_ptr(),
-            n_stride,
-            1,
-            0.0,
-            1.0,
-            false,
-            false,
-            false,
-            gemm::Parallelism::None,
-        );
-    }
-    #[cfg(all(target_arch = "wasm32", not(target_feature = "simd128")))]
-    {
-        let a = nalgebra::DMatrixView::from_slice(a, n, n);
-        let b = nalgebra::DMatrixView::from_slice(b, n, n);
-        out.copy_from_slice((a * b).as_slice());
-    }
 }

@@ -16,6 +16,13 @@ pub(super) fn multiply(lhs: Factor<'_>, rhs: Factor<'_>) -> Mat {
     owned(&lhs) * owned(&rhs)
 }
 
+/// `out = a b` for n x n column-major f32 matrices. Precondition: every slice holds n^2 values.
+pub(super) fn product_f32(n: usize, a: &[f32], b: &[f32], out: &mut [f32]) {
+    let a = nalgebra::DMatrixView::from_slice(a, n, n);
+    let b = nalgebra::DMatrixView::from_slice(b, n, n);
+    out.copy_from_slice((a * b).as_slice());
+}
+
 /// `f f^T`, whole.
 pub(super) fn lower_symmetric_product(factor: Factor<'_>) -> Mat {
     let factor = owned(&factor);
