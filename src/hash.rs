@@ -190,7 +190,7 @@ const SETTINGS: [Setting<RfmConfig>; 19] = [
 ];
 
 /// The network's own settings; its data and seed are those of the Deep RFM settings.
-const NETWORK_SETTINGS: [Setting<MlpConfig>; 7] = [
+const NETWORK_SETTINGS: [Setting<MlpConfig>; 8] = [
     Setting {
         key: "net_depth",
         write: |c| c.depth.to_string(),
@@ -207,6 +207,12 @@ const NETWORK_SETTINGS: [Setting<MlpConfig>; 7] = [
         key: "gain",
         write: |c| c.gain.to_string(),
         read: |c, v| set(&mut c.gain, "gain", v, "a number"),
+        applies: |_| true,
+    },
+    Setting {
+        key: "output_init",
+        write: |c| c.output_init.name().to_string(),
+        read: |c, v| set(&mut c.output_init, "output_init", v, "torch or xavier"),
         applies: |_| true,
     },
     Setting {

@@ -149,8 +149,16 @@ pub struct MlpLayerReport {
     /// The same with the AGOP itself.
     pub nfa_agop: Option<f64>,
     /// `[ln NC1(in) - ln NC1(SVt)] / [ln NC1(in) - ln NC1(out)]`: the share of the layer's
-    /// collapse done by the right singular structure; `None` when NC1 does not change.
+    /// collapse done by the right singular structure; `None` when NC1 does not change. Raw:
+    /// it swings wildly where the layer barely collapses (see `little_collapse`).
     pub share: Option<f64>,
+    /// The layer's own collapse, `ln NC1(in) - ln NC1(out)` (natural log; negative when NC1
+    /// grows); `None` when not finite.
+    pub nc1_drop: Option<f64>,
+    /// True when the layer collapses too little for its share to mean anything: NC1 falls by
+    /// less than a factor 1.2 (`nc1_drop < ln 1.2`), or by less than a tenth of the largest
+    /// drop of any layer at the same measurement (see [`crate::mlp::measure::little_collapse`]).
+    pub little_collapse: bool,
 }
 
 /// One measurement of an MLP during training.
@@ -179,4 +187,7 @@ pub struct MlpResult {
     pub history: Vec<MlpMeasurement>,
     /// Seconds spent training and measuring.
     pub seconds_total: f64,
+    /// The part of `seconds_total` spent measuring.
+    #[serde(default)]
+    pub seconds_measuring: f64,
 }

@@ -11,7 +11,7 @@ use agop_collapse::features::FeatureKind;
 use agop_collapse::hash::{from_hash, network_from_hash, network_to_hash, to_hash};
 use agop_collapse::kernel::KernelKind;
 use agop_collapse::memory::default_budget;
-use agop_collapse::mlp::MlpConfig;
+use agop_collapse::mlp::{MlpConfig, OutputInit};
 use agop_collapse::mlp::config::{MAX_DEPTH as NET_MAX_DEPTH, MAX_EPOCHS, MAX_WIDTH as NET_MAX_WIDTH};
 use agop_collapse::rfm::{MAX_DEPTH, MAX_WIDTH, RfmConfig};
 use proptest::collection::vec;
@@ -62,7 +62,7 @@ const RFM_KEYS: [&str; 19] = [
 ];
 
 /// The network keys of a hash, as in `NETWORK_SETTINGS` of src/hash.rs.
-const NETWORK_KEYS: [&str; 7] = ["net_depth", "net_width", "gain", "lr", "batch", "epochs", "every"];
+const NETWORK_KEYS: [&str; 8] = ["net_depth", "net_width", "gain", "output_init", "lr", "batch", "epochs", "every"];
 
 /// Values chosen to hit edges: of the number parsers, of the ranges, of the encodings.
 const HOSTILE_VALUES: &[&str] = &[
@@ -517,13 +517,14 @@ fn valid_rfm_and_network_configs() -> impl Strategy<Value = (RfmConfig, MlpConfi
         0usize..=MAX_EPOCHS,
         prop_oneof![1usize..=100, 1usize..=usize::MAX],
     );
-    (valid_rfm_config(), network)
-        .prop_map(|(rfm, (depth, width, gain, learning_rate, batch_size, epochs, measure_every))| {
+    (valid_rfm_config(), network, any::<bool>())
+        .prop_map(|(rfm, (depth, width, gain, learning_rate, batch_size, epochs, measure_every), torch)| {
             let network = MlpConfig {
                 data: rfm.data.clone(),
                 depth,
                 width,
                 gain,
+                output_init: if torch { OutputInit::Torch } else { OutputInit::Xavier },
                 learning_rate,
                 batch_size,
                 epochs,
@@ -608,13 +609,14 @@ fn any_mlp_config() -> impl Strategy<Value = MlpConfig> {
         edgy_usize(),
         prop_oneof![edgy_usize(), 0usize..=MAX_EPOCHS + 1],
         edgy_usize(),
-        any::<u32>(),
+        (any::<u32>(), any::<bool>()),
     )
-        .prop_map(|(data, depth, width, gain, learning_rate, batch_size, epochs, measure_every, seed)| MlpConfig {
+        .prop_map(|(data, depth, width, gain, learning_rate, batch_size, epochs, measure_every, (seed, torch))| MlpConfig {
             data,
             depth,
             width,
             gain,
+            output_init: if torch { OutputInit::Torch } else { OutputInit::Xavier },
             learning_rate,
             batch_size,
             epochs,

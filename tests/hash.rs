@@ -95,6 +95,7 @@ fn the_network_settings_share_the_hash_with_deep_rfm() {
         depth: 3,
         width: 64,
         gain: 1.0,
+        output_init: agop_collapse::mlp::OutputInit::Xavier,
         learning_rate: 0.01,
         batch_size: 32,
         epochs: 40,
@@ -102,7 +103,10 @@ fn the_network_settings_share_the_hash_with_deep_rfm() {
         ..MlpConfig::default()
     };
     let hash = format!("{}&{}", to_hash(&rfm), network_to_hash(&network));
-    assert!(hash.contains("&net_depth=3&net_width=64&gain=1&lr=0.01&batch=32&epochs=40&every=5"), "{hash}");
+    assert!(
+        hash.contains("&net_depth=3&net_width=64&gain=1&output_init=xavier&lr=0.01&batch=32&epochs=40&every=5"),
+        "{hash}"
+    );
     let (rfm_back, messages) = from_hash(&hash, &[]);
     assert!(messages.is_empty(), "network keys are known: {messages:?}");
     assert_eq!(rfm_back, rfm);
@@ -110,9 +114,11 @@ fn the_network_settings_share_the_hash_with_deep_rfm() {
     assert!(messages.is_empty(), "{messages:?}");
     assert_eq!(network_back, MlpConfig { data: rfm.data.clone(), seed: 9, ..network });
 
-    let (fallback, messages) = network_from_hash("net_depth=0&lr=-1&epochs=20", &rfm);
+    let (fallback, messages) = network_from_hash("net_depth=0&lr=-1&epochs=20&output_init=normal", &rfm);
     assert_eq!((fallback.depth, fallback.learning_rate, fallback.epochs), (5, 1e-3, 20));
-    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert_eq!(fallback.output_init, agop_collapse::mlp::OutputInit::Torch, "the default, PyTorch's");
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("output_init") && m.contains("torch or xavier")), "{messages:?}");
 }
 
 /// Settings checked against each other are kept whatever their order in the link, and values

@@ -10,7 +10,7 @@ use agop_collapse::data::mnist::Mnist;
 use agop_collapse::data::{self, DataConfig, DatasetSource};
 use agop_collapse::features::FeatureKind;
 use agop_collapse::kernel::KernelKind;
-use agop_collapse::mlp::{MlpConfig, MlpTraining};
+use agop_collapse::mlp::{MlpConfig, MlpTraining, OutputInit};
 use agop_collapse::rfm::{DeepRfm, RfmConfig};
 
 /// Where `./build.sh` writes the MNIST subset, relative to the project.
@@ -159,9 +159,13 @@ struct MlpArgs {
     /// Width of every hidden layer.
     #[arg(long, allow_negative_numbers = true)]
     width: Option<usize>,
-    /// Gain of the xavier-uniform initialisation (small = feature learning).
+    /// Gain of the hidden layers' xavier-uniform initialisation (small = feature learning).
     #[arg(long, allow_negative_numbers = true)]
     gain: Option<f64>,
+    /// Output layer's initialisation: torch (PyTorch's nn.Linear default, as the authors' code)
+    /// or xavier (the hidden layers' small gain).
+    #[arg(long)]
+    output_init: Option<OutputInit>,
     /// Learning rate of Adam.
     #[arg(long, allow_negative_numbers = true)]
     lr: Option<f64>,
@@ -187,6 +191,7 @@ impl MlpArgs {
             depth: self.depth.unwrap_or(defaults.depth),
             width: self.width.unwrap_or(defaults.width),
             gain: self.gain.unwrap_or(defaults.gain),
+            output_init: self.output_init.unwrap_or(defaults.output_init),
             learning_rate: self.lr.unwrap_or(defaults.learning_rate),
             batch_size: self.batch_size.unwrap_or(defaults.batch_size),
             epochs: self.epochs.unwrap_or(defaults.epochs),
@@ -214,6 +219,7 @@ fn with_defaults(command: clap::Command) -> clap::Command {
         ("depth", mlp.depth.to_string()),
         ("width", mlp.width.to_string()),
         ("gain", mlp.gain.to_string()),
+        ("output_init", mlp.output_init.name().to_string()),
         ("lr", mlp.learning_rate.to_string()),
         ("batch_size", mlp.batch_size.to_string()),
         ("epochs", mlp.epochs.to_string()),

@@ -8,18 +8,25 @@ use faer::linalg::solvers::Solve;
 use faer::{Accum, Par};
 use faer::{MatMut, MatRef, Side};
 
-use super::{Mat, Factor, Svd};
+use nalgebra::DMatrix;
 
-fn view(m: &Mat) -> MatRef<'_, f64> {
+use super::{Factor, Mat, Svd};
+
+/// What the product kernels need of an element type (f32 and f64 both qualify).
+pub(super) trait Kernel: faer::traits::ComplexField + nalgebra::Scalar + Copy + From<f32> {}
+impl Kernel for f32 {}
+impl Kernel for f64 {}
+
+fn view<T: Kernel>(m: &DMatrix<T>) -> MatRef<'_, T> {
     MatRef::from_column_major_slice(m.as_slice(), m.nrows(), m.ncols())
 }
 
-fn view_mut(m: &mut Mat) -> MatMut<'_, f64> {
+fn view_mut<T: Kernel>(m: &mut DMatrix<T>) -> MatMut<'_, T> {
     let (rows, cols) = m.shape();
     MatMut::from_column_major_slice_mut(m.as_mut_slice(), rows, cols)
 }
 
-fn factor_view<'a>(factor: &Factor<'a>) -> MatRef<'a, f64> {
+fn factor_view<'a, T: Kernel>(factor: &Factor<'a, T>) -> MatRef<'a, T> {
     let rows = view(factor.matrix).subrows(factor.rows.start, factor.rows.len());
     if factor.transposed { rows.transpose() } else { rows }
 }
@@ -36,14 +43,14 @@ fn leave_wide_simd() {
 }
 
 /// `lhs rhs` into a new matrix. Precondition: the inner dimensions agree.
-pub(super) fn multiply(lhs: Factor<'_>, rhs: Factor<'_>) -> Mat {
+pub(super) fn multiply<T: Kernel>(lhs: Factor<'_, T>, rhs: Factor<'_, T>) -> DMatrix<T> {
     let (lhs, rhs) = (factor_view(&lhs), factor_view(&rhs));
     product_of_views(lhs.nrows(), rhs.ncols(), lhs, rhs)
 }
 
 /// `lhs rhs` into a new matrix.
-fn product_of_views(rows: usize, cols: usize, lhs: MatRef<'_, f64>, rhs: MatRef<'_, f64>) -> Mat {
-    let mut out = Mat::zeros(rows, cols);
+fn product_of_views<T: Kernel>(rows: usize, cols: usize, lhs: MatRef<'_, T>, rhs: MatRef<'_, T>) -> DMatrix<T> {
+    let mut out = DMatrix::from_element(rows, cols, T::from(0.0));
     product_into(view_mut(&mut out), lhs, rhs);
     out
 }
@@ -61,7 +68,7 @@ pub(super) fn product_f32(n: usize, a: &[f32], b: &[f32], out: &mut [f32]) {
 /// `out = lhs rhs`: by faer natively; in wasm by the gemm crate's simd128 kernels, which run
 /// about 1.5 times faster there than faer's own (10.6 against 7 GFLOP/s in f64).
 /// Precondition: the shapes agree.
-fn product_into<T: faer::traits::ComplexField + From<f32> + 'static>(
+fn product_into<T: Kernel>(
     out: MatMut<'_, T>,
     lhs: MatRef<'_, T>,
     rhs: MatRef<'_, T>,

@@ -10,7 +10,7 @@
 
 use std::ops::Range;
 
-use nalgebra::{DMatrix, DVector};
+use nalgebra::{DMatrix, DVector, Scalar};
 
 #[cfg(not(all(target_arch = "wasm32", not(target_feature = "simd128"))))]
 mod fast;
@@ -24,23 +24,72 @@ use scalar as kernels;
 /// A dense f64 matrix; in this crate rows are samples and columns are features.
 pub type Mat = DMatrix<f64>;
 
+/// A dense f32 matrix: the network trains in single precision, as PyTorch does.
+pub type Mat32 = DMatrix<f32>;
+
+/// The two floating-point types the product kernels take: f64 for the science, f32 for
+/// training the network. Sealed: the backends implement exactly these two.
+pub trait Element: nalgebra::RealField + Copy + Send + Sync + sealed::Sealed {
+    /// `lhs rhs` by the backend's product kernel. Precondition: the inner dimensions agree.
+    fn multiply(lhs: Factor<'_, Self>, rhs: Factor<'_, Self>) -> DMatrix<Self>;
+    /// The nearest value of this type (rounding to nearest for f32).
+    fn of_f64(value: f64) -> Self;
+    /// The value as f64 (exact).
+    fn as_f64(self) -> f64;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
+}
+
+impl Element for f64 {
+    fn multiply(lhs: Factor<'_, f64>, rhs: Factor<'_, f64>) -> Mat {
+        kernels::multiply(lhs, rhs)
+    }
+    fn of_f64(value: f64) -> f64 {
+        value
+    }
+    fn as_f64(self) -> f64 {
+        self
+    }
+}
+
+impl Element for f32 {
+    fn multiply(lhs: Factor<'_, f32>, rhs: Factor<'_, f32>) -> Mat32 {
+        kernels::multiply(lhs, rhs)
+    }
+    fn of_f64(value: f64) -> f32 {
+        value as f32
+    }
+    fn as_f64(self) -> f64 {
+        self as f64
+    }
+}
+
+/// `m` with every entry converted to `U` (see [`Element::of_f64`]).
+pub fn convert<T: Element, U: Element>(m: &DMatrix<T>) -> DMatrix<U> {
+    m.map(|v| U::of_f64(v.as_f64()))
+}
+
 /// One factor of a product ([`multiply`]): the rows `rows` of a matrix, transposed or not.
 /// Invariant: `rows` lies within the matrix's rows.
 #[derive(Clone)]
-pub struct Factor<'a> {
-    matrix: &'a Mat,
+pub struct Factor<'a, T: Scalar = f64> {
+    matrix: &'a DMatrix<T>,
     rows: Range<usize>,
     transposed: bool,
 }
 
-impl<'a> Factor<'a> {
+impl<'a, T: Scalar> Factor<'a, T> {
     /// The whole matrix.
-    pub fn of(matrix: &'a Mat) -> Self {
+    pub fn of(matrix: &'a DMatrix<T>) -> Self {
         Factor { matrix, rows: 0..matrix.nrows(), transposed: false }
     }
 
     /// The rows `rows` of `matrix`. Precondition: `rows` within its rows.
-    pub fn rows(matrix: &'a Mat, rows: Range<usize>) -> Self {
+    pub fn rows(matrix: &'a DMatrix<T>, rows: Range<usize>) -> Self {
         assert!(rows.start <= rows.end && rows.end <= matrix.nrows(), "rows {rows:?} of a matrix of {} rows", matrix.nrows());
         Factor { matrix, rows, transposed: false }
     }
@@ -52,8 +101,8 @@ impl<'a> Factor<'a> {
 }
 
 /// `lhs rhs`, by the backend's product kernel. Precondition: the inner dimensions agree.
-pub fn multiply(lhs: Factor<'_>, rhs: Factor<'_>) -> Mat {
-    kernels::multiply(lhs, rhs)
+pub fn multiply<T: Element>(lhs: Factor<'_, T>, rhs: Factor<'_, T>) -> DMatrix<T> {
+    T::multiply(lhs, rhs)
 }
 
 /// `out = a b` for n x n column-major f32 matrices, by the kernel of the f64 products: only the
@@ -63,18 +112,18 @@ pub fn product_f32(n: usize, a: &[f32], b: &[f32], out: &mut [f32]) {
 }
 
 /// `a b`. Precondition: `a.ncols() == b.nrows()`.
-pub fn product(a: &Mat, b: &Mat) -> Mat {
-    kernels::multiply(Factor::of(a), Factor::of(b))
+pub fn product<T: Element>(a: &DMatrix<T>, b: &DMatrix<T>) -> DMatrix<T> {
+    T::multiply(Factor::of(a), Factor::of(b))
 }
 
 /// `a b^T`. Precondition: `a.ncols() == b.ncols()`.
-pub fn product_transpose(a: &Mat, b: &Mat) -> Mat {
-    kernels::multiply(Factor::of(a), Factor::of(b).t())
+pub fn product_transpose<T: Element>(a: &DMatrix<T>, b: &DMatrix<T>) -> DMatrix<T> {
+    T::multiply(Factor::of(a), Factor::of(b).t())
 }
 
 /// `a^T b`. Precondition: `a.nrows() == b.nrows()`.
-pub fn transpose_product(a: &Mat, b: &Mat) -> Mat {
-    kernels::multiply(Factor::of(a).t(), Factor::of(b))
+pub fn transpose_product<T: Element>(a: &DMatrix<T>, b: &DMatrix<T>) -> DMatrix<T> {
+    T::multiply(Factor::of(a).t(), Factor::of(b))
 }
 
 /// `a[rows] b` (or `a[rows] b^T` when `transpose_b`): a block of rows of a product.

@@ -1,18 +1,18 @@
 //! The heavy kernels by nalgebra alone, for the wasm build without SIMD: slower than faer's, and
 //! free of SIMD instructions, which a browser without WebAssembly SIMD refuses in any module.
 
-use nalgebra::{Cholesky, SVD, SymmetricEigen};
+use nalgebra::{Cholesky, DMatrix, RealField, SVD, SymmetricEigen};
 
-use super::{Mat, Factor, Svd, all_finite};
+use super::{Factor, Mat, Svd, all_finite};
 
 /// The factor as a matrix of its own (a copy: O(size), small beside the product's cost).
-fn owned(factor: &Factor<'_>) -> Mat {
+fn owned<T: RealField + Copy>(factor: &Factor<'_, T>) -> DMatrix<T> {
     let rows = factor.matrix.rows(factor.rows.start, factor.rows.len());
     if factor.transposed { rows.transpose() } else { rows.clone_owned() }
 }
 
 /// `lhs rhs` into a new matrix. Precondition: the inner dimensions agree.
-pub(super) fn multiply(lhs: Factor<'_>, rhs: Factor<'_>) -> Mat {
+pub(super) fn multiply<T: RealField + Copy>(lhs: Factor<'_, T>, rhs: Factor<'_, T>) -> DMatrix<T> {
     owned(&lhs) * owned(&rhs)
 }
 

@@ -67,6 +67,24 @@ pub fn share(nc1_in: f64, nc1_svt: f64, nc1_out: f64) -> Option<f64> {
     (denominator != 0.0 && ratio.is_finite()).then_some(ratio)
 }
 
+/// A layer whose NC1 falls by less than this factor collapses too little for its share to mean
+/// anything: the share's denominator is then near zero and the ratio swings (shares of 13.8
+/// and -2 are seen on MNIST in layers that barely change NC1).
+pub const LITTLE_COLLAPSE_FACTOR: f64 = 1.2;
+/// Likewise a layer whose log-NC1 drop is under this fraction of the largest drop of any layer
+/// at the same measurement.
+pub const LITTLE_COLLAPSE_FRACTION: f64 = 0.1;
+
+/// Whether a layer with log-NC1 drop `drop` collapses too little for a share, when the largest
+/// drop of the measurement's layers is `largest_drop`: `drop < ln 1.2` or
+/// `drop < 0.1 largest_drop`, or no drop (`None`).
+pub fn little_collapse(drop: Option<f64>, largest_drop: f64) -> bool {
+    match drop {
+        Some(drop) => drop < LITTLE_COLLAPSE_FACTOR.ln() || drop < LITTLE_COLLAPSE_FRACTION * largest_drop,
+        None => true,
+    }
+}
+
 /// Pearson correlation of all entries of `a` and `b`:
 /// `<a - mean(a), b - mean(b)> / (||a - mean(a)|| ||b - mean(b)||)`. `None` when either has all
 /// entries equal (no spread) or the result is not finite. Precondition: equal shapes.
@@ -130,13 +148,20 @@ pub fn measure_network(network: &Network, samples: &Samples, epoch: usize) -> Re
         }
         let root = psd_sqrt(agop).ok_or_else(|| non_finite("AGOP"))?;
         let gram = transpose_product(weight, weight);
+        let drop = stages.input.nc1.ln() - stages.out.nc1.ln();
         layers.push(MlpLayerReport {
             layer,
             share: share(stages.input.nc1, stages.svt.nc1, stages.out.nc1),
+            nc1_drop: drop.is_finite().then_some(drop),
+            little_collapse: false,
             stages,
             nfa: entry_correlation(&gram, &root.sqrt),
             nfa_agop: entry_correlation(&gram, agop),
         });
+    }
+    let largest_drop = layers.iter().filter_map(|l| l.nc1_drop).fold(0.0, f64::max);
+    for layer in &mut layers {
+        layer.little_collapse = little_collapse(layer.nc1_drop, largest_drop);
     }
     Ok(MlpMeasurement { epoch, train_loss, train_acc, test_acc, layers })
 }

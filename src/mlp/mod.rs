@@ -7,57 +7,87 @@
 //! loss, accuracies, and per hidden layer the collapse metrics of the five stages of its
 //! singular structure, the share of the collapse done by `S V^T`, and the NFA correlations
 //! (see [`measure`]).
+//!
+//! Training runs in f32 by default, as PyTorch trains (forward, backward and Adam's state);
+//! [`MlpTraining::<f64>`] trains in f64 for comparison. Measurements are always taken in f64, on
+//! an f64 copy of the weights. Every mini-batch is cut into two fixed halves of its rows whose
+//! gradients are computed apart (natively the second on another thread) and added first half
+//! first, so the numbers do not depend on how many cores did the work.
 
 pub mod config;
 pub mod measure;
 pub mod network;
 
-pub use config::MlpConfig;
+pub use config::{MlpConfig, OutputInit};
 pub use measure::MlpStage;
 pub use network::{Adam, Network};
 
+use nalgebra::DMatrix;
 use web_time::Instant;
 
 use crate::data::Split;
 use crate::error::{Error, Result};
 use crate::kernel::signed_one_hot;
+use crate::linalg::{Element, convert};
 use crate::report::{DatasetSummary, MlpMeasurement, MlpResult};
 use crate::rng::{Purpose, Stream};
 use measure::{Samples, measure_network};
 
-/// An MLP training run in progress: call [`MlpTraining::train_epochs`] until
-/// [`MlpTraining::is_done`], a few epochs at a time.
-pub struct MlpTraining {
+/// An MLP training run in progress, training in `T` (f32 by default): call
+/// [`MlpTraining::train_epochs`] until [`MlpTraining::is_done`], a few epochs at a time.
+pub struct MlpTraining<T: Element = f32> {
     config: MlpConfig,
     dataset: DatasetSummary,
     samples: Samples,
-    network: Network,
-    adam: Adam,
+    /// The training features and targets in the training precision.
+    train: DMatrix<T>,
+    targets: DMatrix<T>,
+    network: Network<T>,
+    adam: Adam<T>,
+    /// Whether the second half of each batch runs on another thread (native builds).
+    threads: bool,
     shuffle_rng: Stream,
     /// Epochs trained so far.
     epoch: usize,
     history: Vec<MlpMeasurement>,
-    /// Seconds spent inside `train_epochs`.
+    /// Seconds spent inside `train_epochs`, and the part of them spent measuring.
     seconds: f64,
+    seconds_measuring: f64,
 }
 
-impl MlpTraining {
-    /// Starts a run of `config` on `split` (already loaded and standardised): draws the initial
-    /// weights from the seed's init stream. Fails when the config is invalid.
+impl MlpTraining<f32> {
+    /// Starts a run of `config` on `split` that trains in f32, as PyTorch does (see
+    /// [`MlpTraining::with_precision`]).
     pub fn new(config: MlpConfig, split: Split) -> Result<Self> {
+        Self::with_precision(config, split)
+    }
+
+    /// Trains in f32 and measures every epoch of `config` on `split`.
+    pub fn run(config: MlpConfig, split: Split) -> Result<MlpResult> {
+        Self::run_with_precision(config, split)
+    }
+}
+
+impl<T: Element> MlpTraining<T> {
+    /// Starts a run of `config` on `split` (already loaded and standardised): draws the initial
+    /// weights from the seed's init stream (in f64, then rounded to `T`). Fails when the config
+    /// is invalid. ([`MlpTraining::new`] is this in f32.)
+    pub fn with_precision(config: MlpConfig, split: Split) -> Result<Self> {
         config.validate()?;
         let dataset = DatasetSummary::of(&split);
         config.check_memory(dataset.shape())?;
         let (classes, dim) = (dataset.classes, dataset.dim);
         let seed = config.seed as u64;
-        let network = Network::xavier(
+        let network = Network::init(
             dim,
             config.width,
             config.depth,
             classes,
             config.gain,
+            config.output_init,
             &mut Stream::new(seed, Purpose::Init),
-        );
+        )
+        .convert::<T>();
         let samples = Samples {
             targets: signed_one_hot(&split.train.labels, classes),
             train: split.train.features,
@@ -67,6 +97,9 @@ impl MlpTraining {
             classes,
         };
         Ok(MlpTraining {
+            train: convert(&samples.train),
+            targets: convert(&samples.targets),
+            threads: cfg!(not(target_arch = "wasm32")),
             adam: Adam::new(network.weights(), config.learning_rate),
             shuffle_rng: Stream::new(seed, Purpose::Shuffle),
             network,
@@ -76,12 +109,13 @@ impl MlpTraining {
             epoch: 0,
             history: Vec::new(),
             seconds: 0.0,
+            seconds_measuring: 0.0,
         })
     }
 
-    /// Trains and measures every epoch of `config` on `split`.
-    pub fn run(config: MlpConfig, split: Split) -> Result<MlpResult> {
-        let mut training = MlpTraining::new(config, split)?;
+    /// Trains and measures every epoch of `config` on `split`, in `T`.
+    pub fn run_with_precision(config: MlpConfig, split: Split) -> Result<MlpResult> {
+        let mut training = Self::with_precision(config, split)?;
         while !training.is_done() {
             training.train_epochs(usize::MAX)?;
         }
@@ -121,15 +155,19 @@ impl MlpTraining {
         Ok(false)
     }
 
+    /// Whether the second half of every batch runs on a thread of its own (native builds; the
+    /// default there). The numbers are the same either way.
+    pub fn set_threads(&mut self, threads: bool) {
+        self.threads = threads && cfg!(not(target_arch = "wasm32"));
+    }
+
     /// One pass over the training set in a freshly shuffled order; the last batch may be smaller.
     fn train_epoch(&mut self) -> Result<()> {
-        let mut order: Vec<usize> = (0..self.samples.train.nrows()).collect();
+        let mut order: Vec<usize> = (0..self.train.nrows()).collect();
         self.shuffle_rng.shuffle(&mut order);
         for batch in order.chunks(self.config.batch_size) {
-            let x = self.samples.train.select_rows(batch);
-            let targets = self.samples.targets.select_rows(batch);
-            let (loss, gradients) = self.network.loss_and_gradients(&x, &targets);
-            if !loss.is_finite() {
+            let (squared_error, gradients) = batch_gradients(&self.network, &self.train, &self.targets, batch, self.threads);
+            if !squared_error.is_finite() {
                 return Err(Error::Diverged { epoch: self.epoch + 1 });
             }
             self.adam.step(self.network.weights_mut(), &gradients);
@@ -138,8 +176,10 @@ impl MlpTraining {
     }
 
     fn measure(&mut self) -> Result<()> {
-        let measurement = measure_network(&self.network, &self.samples, self.epoch)?;
+        let start = Instant::now();
+        let measurement = measure_network(&self.network.convert::<f64>(), &self.samples, self.epoch)?;
         self.history.push(measurement);
+        self.seconds_measuring += start.elapsed().as_secs_f64();
         Ok(())
     }
 
@@ -159,7 +199,7 @@ impl MlpTraining {
     }
 
     /// The network as trained so far.
-    pub fn network(&self) -> &Network {
+    pub fn network(&self) -> &Network<T> {
         &self.network
     }
 
@@ -186,6 +226,7 @@ impl MlpTraining {
             dataset: self.dataset.clone(),
             history: self.history.clone(),
             seconds_total: self.seconds,
+            seconds_measuring: self.seconds_measuring,
         }
     }
 
@@ -197,6 +238,39 @@ impl MlpTraining {
             dataset: self.dataset,
             history: self.history,
             seconds_total: self.seconds,
+            seconds_measuring: self.seconds_measuring,
         }
     }
+}
+
+/// The loss gradient of the batch of rows `batch` of `train` and its sum of squared errors:
+/// the batch's first `ceil(b / 2)` rows and the rest are two parts computed apart (the second on
+/// another thread when `threads`), added first part first, so the result is the same with or
+/// without the thread. Precondition: `batch` is not empty and indexes rows of `train` and `targets`.
+pub fn batch_gradients<T: Element>(
+    network: &Network<T>,
+    train: &DMatrix<T>,
+    targets: &DMatrix<T>,
+    batch: &[usize],
+    threads: bool,
+) -> (T, Vec<DMatrix<T>>) {
+    let entries = batch.len() * targets.ncols();
+    let (first, second) = batch.split_at(batch.len().div_ceil(2));
+    let part = |rows: &[usize]| network.part_gradients(&train.select_rows(rows), &targets.select_rows(rows), entries);
+    if second.is_empty() {
+        return part(first);
+    }
+    let ((error_a, mut gradients), (error_b, rest)) = if threads {
+        std::thread::scope(|scope| {
+            let helper = scope.spawn(|| part(second));
+            let mine = part(first);
+            (mine, helper.join().expect("a training thread panicked"))
+        })
+    } else {
+        (part(first), part(second))
+    };
+    for (total, other) in gradients.iter_mut().zip(&rest) {
+        *total += other;
+    }
+    (error_a + error_b, gradients)
 }

@@ -1,12 +1,17 @@
-//! A bias-free ReLU network in f64: forward and backward passes, the AGOP of the network with
-//! respect to every hidden layer's input, and the Adam optimiser.
+//! A bias-free ReLU network: forward and backward passes (in f32 for training, as PyTorch
+//! trains, or in f64), the AGOP of the network with respect to every hidden layer's input (f64),
+//! and the Adam optimiser.
 //!
 //! Rows are samples. Layer `l` (0-based, as in [`Network::weights`]) maps its input `H` (n x p)
 //! to `Z = H W_l^T` and, for a hidden layer, to `ReLU(Z)`; the last layer is linear.
 
+use nalgebra::DMatrix;
+
 use crate::error::{Error, Result};
-use crate::linalg::{Mat, outer_gram, product, product_transpose, transpose_product};
+use crate::linalg::{Element, Mat, convert, outer_gram, product, product_transpose, transpose_product};
 use crate::rng::Stream;
+
+use super::config::OutputInit;
 
 /// Adam's decay rate of the gradient average (PyTorch's default).
 pub const BETA1: f64 = 0.9;
@@ -15,62 +20,89 @@ pub const BETA2: f64 = 0.999;
 /// Adam's guard against division by zero (PyTorch's default).
 pub const EPSILON: f64 = 1e-8;
 
-/// The weights of a bias-free MLP: hidden ReLU layers, then a linear output layer.
+/// The weights of a bias-free MLP: hidden ReLU layers, then a linear output layer; entries of
+/// type `T` (f64 or f32).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Network {
+pub struct Network<T: Element = f64> {
     /// `W_l` (outputs x inputs) of every layer, the output layer last.
-    weights: Vec<Mat>,
+    weights: Vec<DMatrix<T>>,
 }
 
 /// Everything a forward pass computes, kept for the backward pass and the measurements.
-pub struct Pass {
+pub struct Pass<T: Element = f64> {
     /// `Z_l = H_{l-1} W_l^T` of every hidden layer (n x width), `H_{-1}` being the input.
-    pub pre: Vec<Mat>,
+    pub pre: Vec<DMatrix<T>>,
     /// `H_l = ReLU(Z_l)` of every hidden layer.
-    pub hidden: Vec<Mat>,
+    pub hidden: Vec<DMatrix<T>>,
     /// The network's output (n x outputs).
-    pub output: Mat,
+    pub output: DMatrix<T>,
 }
 
-impl Pass {
+impl<T: Element> Pass<T> {
     /// The input of hidden layer `l` during this pass: `x` for the first, else the previous
     /// layer's output. Precondition: `x` is the input the pass was computed from, `l <= pre.len()`.
-    pub fn layer_input<'a>(&'a self, x: &'a Mat, l: usize) -> &'a Mat {
+    pub fn layer_input<'a>(&'a self, x: &'a DMatrix<T>, l: usize) -> &'a DMatrix<T> {
         if l == 0 { x } else { &self.hidden[l - 1] }
     }
 }
 
-impl Network {
+/// `U(-bound, bound)` entries in row-major order (PyTorch's storage order).
+fn uniform_matrix(rows: usize, cols: usize, bound: f64, rng: &mut Stream) -> Mat {
+    let mut w = Mat::zeros(rows, cols);
+    for i in 0..rows {
+        for j in 0..cols {
+            w[(i, j)] = rng.uniform(-bound, bound);
+        }
+    }
+    w
+}
+
+impl Network<f64> {
     /// A network from `inputs` features through `depth` hidden layers of `width` to `outputs`,
-    /// every layer drawn xavier-uniform: `U(-a, a)` with `a = gain sqrt(6 / (fan_in + fan_out))`,
-    /// layer after layer, each matrix in row-major order (PyTorch's storage order). The output
-    /// layer too gets the small gain, so that one knob sets the scale of the whole network (the
-    /// authors' code leaves it at PyTorch's default `U(-1/sqrt(fan_in), 1/sqrt(fan_in))`).
+    /// drawn layer after layer from `rng`. Hidden layers are xavier-uniform with the gain:
+    /// `U(-a, a)`, `a = gain sqrt(6 / (fan_in + fan_out))`. The output layer follows
+    /// `output_init`: PyTorch's `nn.Linear` default `U(-1/sqrt(fan_in), 1/sqrt(fan_in))`, as the
+    /// authors' code leaves it, or xavier with the same small gain as the hidden layers.
     /// Preconditions: every size >= 1, `gain > 0`.
-    pub fn xavier(inputs: usize, width: usize, depth: usize, outputs: usize, gain: f64, rng: &mut Stream) -> Self {
+    pub fn init(
+        inputs: usize,
+        width: usize,
+        depth: usize,
+        outputs: usize,
+        gain: f64,
+        output_init: OutputInit,
+        rng: &mut Stream,
+    ) -> Self {
         let mut sizes = vec![inputs];
         sizes.extend(std::iter::repeat_n(width, depth));
         sizes.push(outputs);
         let weights = sizes
             .windows(2)
-            .map(|pair| {
+            .enumerate()
+            .map(|(l, pair)| {
                 let (fan_in, fan_out) = (pair[0], pair[1]);
-                let bound = gain * (6.0 / (fan_in + fan_out) as f64).sqrt();
-                let mut w = Mat::zeros(fan_out, fan_in);
-                for i in 0..fan_out {
-                    for j in 0..fan_in {
-                        w[(i, j)] = rng.uniform(-bound, bound);
-                    }
-                }
-                w
+                let xavier = gain * (6.0 / (fan_in + fan_out) as f64).sqrt();
+                let bound = match output_init {
+                    OutputInit::Torch if l == depth => 1.0 / (fan_in as f64).sqrt(),
+                    _ => xavier,
+                };
+                uniform_matrix(fan_out, fan_in, bound, rng)
             })
             .collect();
         Network { weights }
     }
 
+    /// [`Network::init`] with the small gain on every layer, the output layer included
+    /// (`OutputInit::Xavier`).
+    pub fn xavier(inputs: usize, width: usize, depth: usize, outputs: usize, gain: f64, rng: &mut Stream) -> Self {
+        Network::init(inputs, width, depth, outputs, gain, OutputInit::Xavier, rng)
+    }
+}
+
+impl<T: Element> Network<T> {
     /// A network with the given weights, output layer last. Fails unless there is at least one
     /// hidden layer and every matrix takes as many inputs as the previous one has outputs.
-    pub fn from_weights(weights: Vec<Mat>) -> Result<Self> {
+    pub fn from_weights(weights: Vec<DMatrix<T>>) -> Result<Self> {
         if weights.len() < 2 {
             return Err(Error::config("weights", "need at least one hidden layer and an output layer"));
         }
@@ -92,12 +124,12 @@ impl Network {
     }
 
     /// `W_l` of every layer (outputs x inputs), the output layer last.
-    pub fn weights(&self) -> &[Mat] {
+    pub fn weights(&self) -> &[DMatrix<T>] {
         &self.weights
     }
 
     /// The weights, to change in place. Precondition: every shape stays as it is.
-    pub fn weights_mut(&mut self) -> &mut [Mat] {
+    pub fn weights_mut(&mut self) -> &mut [DMatrix<T>] {
         &mut self.weights
     }
 
@@ -112,14 +144,13 @@ impl Network {
     }
 
     /// The forward pass on the rows of `x`. Precondition: `x.ncols() == self.inputs()`.
-    pub fn forward(&self, x: &Mat) -> Pass {
+    pub fn forward(&self, x: &DMatrix<T>) -> Pass<T> {
         let depth = self.depth();
-        let (mut pre, mut hidden): (Vec<Mat>, Vec<Mat>) = (Vec::with_capacity(depth), Vec::with_capacity(depth));
+        let (mut pre, mut hidden) = (Vec::with_capacity(depth), Vec::with_capacity(depth));
         for l in 0..depth {
             let input = if l == 0 { x } else { &hidden[l - 1] };
             let z = product_transpose(input, &self.weights[l]);
-            // `v < 0` rather than `max`: a NaN must stay visible, not become 0.
-            let h = z.map(|v| if v < 0.0 { 0.0 } else { v });
+            let h = z.map(relu);
             pre.push(z);
             hidden.push(h);
         }
@@ -128,16 +159,16 @@ impl Network {
     }
 
     /// The network's output on the rows of `x`. Precondition: `x.ncols() == self.inputs()`.
-    pub fn output(&self, x: &Mat) -> Mat {
+    pub fn output(&self, x: &DMatrix<T>) -> DMatrix<T> {
         self.forward(x).output
     }
 
     /// The output when the rows of `input` enter layer `first` (0-based): the sub-network from
     /// that layer on. Preconditions: `first <= self.depth()`, `input.ncols()` = that layer's inputs.
-    pub fn output_from(&self, first: usize, input: &Mat) -> Mat {
+    pub fn output_from(&self, first: usize, input: &DMatrix<T>) -> DMatrix<T> {
         let mut h = input.clone();
         for w in &self.weights[first..self.depth()] {
-            h = product_transpose(&h, w).map(|v| if v < 0.0 { 0.0 } else { v });
+            h = product_transpose(&h, w).map(relu);
         }
         product_transpose(&h, &self.weights[self.depth()])
     }
@@ -146,14 +177,23 @@ impl Network {
     /// [`Network::weights`]), by backpropagation. The loss is the mean squared error over all
     /// n x outputs entries. Preconditions: `x` has `self.inputs()` columns, `targets` as many
     /// rows as `x` and one column per output.
-    pub fn loss_and_gradients(&self, x: &Mat, targets: &Mat) -> (f64, Vec<Mat>) {
+    pub fn loss_and_gradients(&self, x: &DMatrix<T>, targets: &DMatrix<T>) -> (T, Vec<DMatrix<T>>) {
+        let entries = targets.len();
+        let (squared_error, gradients) = self.part_gradients(x, targets, entries);
+        (squared_error / T::of_f64(entries as f64), gradients)
+    }
+
+    /// The part of a batch's loss gradient that the rows `x` contribute, when the batch's loss
+    /// is the mean over `entries` squared errors: `d/dW sum_(rows of x) (f - t)^2 / entries`.
+    /// The parts of a batch's rows add up to the batch's gradient. Also returns the part's sum
+    /// of squared errors. Preconditions: as [`Network::loss_and_gradients`], `entries > 0`.
+    pub fn part_gradients(&self, x: &DMatrix<T>, targets: &DMatrix<T>, entries: usize) -> (T, Vec<DMatrix<T>>) {
         let pass = self.forward(x);
         let depth = self.depth();
         let mut upstream = &pass.output - targets;
-        let entries = upstream.len() as f64;
-        let loss = upstream.norm_squared() / entries;
-        upstream *= 2.0 / entries; // d loss / d output
-        let mut gradients = vec![Mat::zeros(0, 0); depth + 1];
+        let squared_error = upstream.norm_squared();
+        upstream *= T::of_f64(2.0 / entries as f64); // d loss / d output
+        let mut gradients = vec![DMatrix::zeros(0, 0); depth + 1];
         for l in (0..=depth).rev() {
             gradients[l] = transpose_product(&upstream, pass.layer_input(x, l));
             if l > 0 {
@@ -161,9 +201,16 @@ impl Network {
                 apply_relu_mask(&mut upstream, &pass.pre[l - 1]);
             }
         }
-        (loss, gradients)
+        (squared_error, gradients)
     }
 
+    /// The network with every weight converted to `U` (f32 to f64 is exact).
+    pub fn convert<U: Element>(&self) -> Network<U> {
+        Network { weights: self.weights.iter().map(convert).collect() }
+    }
+}
+
+impl Network<f64> {
     /// `AGOP_l = sum_i J_i^T J_i` for every hidden layer l, J_i the Jacobian (outputs x inputs
     /// of layer l) of the output with respect to the input of layer l at sample i, with the ReLU
     /// masks of `pass`. One backward pass per output, over all samples at once (upstream
@@ -200,11 +247,16 @@ impl Network {
     }
 }
 
+/// `max(v, 0)`, written `v < 0` so that a NaN stays visible instead of becoming 0.
+fn relu<T: Element>(v: T) -> T {
+    if v < T::zero() { T::zero() } else { v }
+}
+
 /// Zeroes the gradient where the pre-activation was not positive (ReLU's derivative, 0 at 0).
-fn apply_relu_mask(gradient: &mut Mat, pre: &Mat) {
+fn apply_relu_mask<T: Element>(gradient: &mut DMatrix<T>, pre: &DMatrix<T>) {
     for (g, &z) in gradient.as_mut_slice().iter_mut().zip(pre.as_slice()) {
-        if z <= 0.0 {
-            *g = 0.0;
+        if z <= T::zero() {
+            *g = T::zero();
         }
     }
 }
@@ -215,37 +267,41 @@ pub fn mean_squared_error(output: &Mat, targets: &Mat) -> f64 {
 }
 
 /// Adam with bias correction, in PyTorch's arithmetic: `w -= (lr / (1 - beta1^t)) m /
-/// (sqrt(v) / sqrt(1 - beta2^t) + eps)`.
-pub struct Adam {
+/// (sqrt(v) / sqrt(1 - beta2^t) + eps)`, its state in the weights' type `T` (PyTorch keeps it
+/// in the parameters' dtype); the scalar factors are computed in f64 and rounded once, as
+/// PyTorch computes them in Python floats.
+pub struct Adam<T: Element = f64> {
     learning_rate: f64,
     /// Running average of the gradients, one per weight matrix.
-    first: Vec<Mat>,
+    first: Vec<DMatrix<T>>,
     /// Running average of the squared gradients.
-    second: Vec<Mat>,
+    second: Vec<DMatrix<T>>,
     /// `beta1^t` and `beta2^t` after t steps.
     beta1_power: f64,
     beta2_power: f64,
 }
 
-impl Adam {
+impl<T: Element> Adam<T> {
     /// An optimiser for matrices shaped like `weights`. Precondition: `learning_rate > 0`.
-    pub fn new(weights: &[Mat], learning_rate: f64) -> Self {
-        let zeros: Vec<Mat> = weights.iter().map(|w| Mat::zeros(w.nrows(), w.ncols())).collect();
+    pub fn new(weights: &[DMatrix<T>], learning_rate: f64) -> Self {
+        let zeros: Vec<DMatrix<T>> = weights.iter().map(|w| DMatrix::zeros(w.nrows(), w.ncols())).collect();
         Adam { learning_rate, first: zeros.clone(), second: zeros, beta1_power: 1.0, beta2_power: 1.0 }
     }
 
     /// One update of `weights` with their `gradients`. Precondition: the shapes given to `new`.
-    pub fn step(&mut self, weights: &mut [Mat], gradients: &[Mat]) {
+    pub fn step(&mut self, weights: &mut [DMatrix<T>], gradients: &[DMatrix<T>]) {
         self.beta1_power *= BETA1;
         self.beta2_power *= BETA2;
-        let step_size = self.learning_rate / (1.0 - self.beta1_power);
-        let root_correction = (1.0 - self.beta2_power).sqrt();
+        let step_size = T::of_f64(self.learning_rate / (1.0 - self.beta1_power));
+        let root_correction = T::of_f64((1.0 - self.beta2_power).sqrt());
+        let (beta1, beta2, epsilon) = (T::of_f64(BETA1), T::of_f64(BETA2), T::of_f64(EPSILON));
+        let (keep1, keep2) = (T::of_f64(1.0 - BETA1), T::of_f64(1.0 - BETA2));
         for (((w, g), m), v) in weights.iter_mut().zip(gradients).zip(&mut self.first).zip(&mut self.second) {
             let entries = w.as_mut_slice().iter_mut().zip(g.as_slice()).zip(m.as_mut_slice()).zip(v.as_mut_slice());
             for (((w, &g), m), v) in entries {
-                *m = BETA1 * *m + (1.0 - BETA1) * g;
-                *v = BETA2 * *v + (1.0 - BETA2) * g * g;
-                *w -= step_size * *m / (v.sqrt() / root_correction + EPSILON);
+                *m = beta1 * *m + keep1 * g;
+                *v = beta2 * *v + keep2 * g * g;
+                *w -= step_size * *m / (v.sqrt() / root_correction + epsilon);
             }
         }
     }
