@@ -271,6 +271,7 @@ fn stacked_bars_stack_each_part_in_its_colour_with_a_legend() {
             Bar { label: "L1".into(), values: vec![1.0, 2.0, 0.5, 0.2, 0.1, 0.3] },
             Bar { label: "L2".into(), values: vec![1.5, 2.5, 0.0, -3.0, f64::NAN] },
         ],
+        ..StackedBars::default()
     };
     let svg = svg_of(|area| draw_stacked_bars(area, &bars, 1.0));
     for wanted in ["time per step", "layer", "seconds", "L1", "L2"].iter().chain(&parts) {
@@ -283,6 +284,14 @@ fn stacked_bars_stack_each_part_in_its_colour_with_a_legend() {
     }
     // The axis reaches the tallest bar (4.1 s).
     assert!(has_text(&svg, "4"), "{:?}", texts(&svg));
+
+    // Colours of their own for some parts; the others keep the palette's.
+    let grey = RGBColor(0xbb, 0xbb, 0xbb);
+    let coloured = StackedBars { colours: vec!["#BBBBBB".into(), "not a colour".into()], ..bars };
+    let svg = svg_of(|area| draw_stacked_bars(area, &coloured, 1.0));
+    assert_eq!(count_coloured(&svg, "rect", "fill", grey), blocks[0] + 1);
+    assert_eq!(count_coloured(&svg, "rect", "fill", class_colour(0)), 0);
+    assert_eq!(count_coloured(&svg, "rect", "fill", class_colour(1)), blocks[1] + 1);
 }
 
 #[test]

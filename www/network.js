@@ -1,11 +1,15 @@
 // The neural-network panel: an MLP trained live in its own worker on the lab's data, with the
 // collapse of each layer split at its right singular structure, and the Neural Feature Ansatz.
-import { drawLineChart, networkFromHash, networkToHash, validateNetworkConfig } from './pkg/agop_collapse.js';
+import { drawLineChart, drawStackedBars, networkFromHash, networkToHash, validateNetworkConfig } from './pkg/agop_collapse.js';
 import { workerUrl } from './wasm.js';
 
 const $ = (id) => document.getElementById(id);
 /** Network controls: [id, config field]. */
 const FIELDS = [['net-depth', 'depth'], ['net-width', 'width'], ['gain', 'gain'], ['lr', 'learning_rate'], ['batch', 'batch_size'], ['epochs', 'epochs'], ['every', 'measure_every']];
+/** Network controls whose values are names: [id, config field]. */
+const CHOICES = [['output-init', 'output_init']];
+/** The panel's charts; each has a note (`ID-empty`) shown while it has nothing to draw. */
+const CHARTS = ['chart-net-loss', 'chart-net-nc1', 'chart-net-share', 'chart-net-nfa', 'chart-net-compare'];
 const COLOURS = { in: '#0072B2', SVt: '#D55E00', out: '#009E73' };
 
 /** The programmatic face of the panel (`window.lab.network`). */
@@ -20,7 +24,8 @@ export const network = {
 };
 
 let host = null; // what the page lends: { rfmConfigJson, rfmResult, csvText, hashChanged }
-let worker = null;
+let worker = null; // trains
+let measurer = null; // measures what the training worker hands over
 let run = null; // { configJson, history, waiters }
 
 function showMessage(text) {
@@ -34,6 +39,7 @@ function readConfig() {
   if (rfm === null) return null;
   const config = { data: rfm.data, seed: rfm.seed };
   for (const [id, field] of FIELDS) config[field] = $(id).value === '' ? null : Number($(id).value);
+  for (const [id, field] of CHOICES) config[field] = $(id).value;
   return config;
 }
 
@@ -58,7 +64,7 @@ export function networkHash() {
 }
 
 function writeControls(config) {
-  for (const [id, field] of FIELDS) $(id).value = String(config[field]);
+  for (const [id, field] of [...FIELDS, ...CHOICES]) $(id).value = String(config[field]);
 }
 
 /** Reads the network settings of a hash; returns the messages for values it could not use. */
@@ -101,17 +107,38 @@ function start(config) {
     return Promise.reject(new Error($('net-message').textContent));
   }
   const promise = new Promise((resolve, reject) => {
-    run = { configJson, history: [], waiters: [{ resolve, reject }], startedAt: performance.now() };
+    // pending: measurements handed to the measuring worker and not yet recorded.
+    run = { configJson, history: [], waiters: [{ resolve, reject }], startedAt: performance.now(), pending: 0, trained: false };
   });
   network.result = null;
   network.error = null;
-  worker = new Worker(workerUrl('./network-worker.js'), { type: 'module' });
+  for (const id of CHARTS) $(id).getContext('2d').clearRect(0, 0, $(id).width, $(id).height);
+  $('net-share-table').hidden = true;
+  draw();
+  // Two workers: one trains, the other measures the networks it hands over, so that a
+  // measurement costs the training no time (on a device with a second core).
+  worker = newWorker();
+  measurer = newWorker();
   worker.onmessage = ({ data }) => onMessage(data);
-  worker.onerror = (event) => finish('error', event.message || 'the training stopped unexpectedly');
+  measurer.onmessage = ({ data }) => onMeasured(data);
+  measurer.postMessage({ type: 'measurer', config: configJson, csv });
   worker.postMessage({ type: 'start', config: configJson, csv });
   setState('running');
   status('Loading the data…');
   return promise;
+}
+
+function newWorker() {
+  const w = new Worker(workerUrl('./network-worker.js'), { type: 'module' });
+  w.onerror = (event) => finish('error', event.message || 'the training stopped unexpectedly');
+  return w;
+}
+
+function stopWorkers() {
+  worker?.terminate();
+  measurer?.terminate();
+  worker = null;
+  measurer = null;
 }
 
 function onMessage(message) {
@@ -120,24 +147,45 @@ function onMessage(message) {
     return;
   }
   network.result = JSON.parse(message.result);
+  if (message.type === 'recorded') {
+    run.pending -= 1;
+    if (message.done) finish('done');
+    return;
+  }
   if (message.type === 'trained') {
-    if (message.measurement) {
-      run.history.push(message.measurement);
-      draw();
-    }
-    if (message.done) {
-      finish('done');
-      return;
+    run.trained = message.trained;
+    if (message.due) {
+      run.pending += 1;
+      measurer.postMessage({ type: 'measure', epoch: message.due.epoch, weights: message.due.weights }, [message.due.weights.buffer]);
     }
   }
+  showProgress(message.epoch ?? 0);
+  const paused = network.state === 'paused';
+  run.inFlight = !paused && !run.trained;
+  if (run.inFlight) worker.postMessage({ type: 'train', epochs: 1 });
+}
+
+/** A measurement from the measuring worker: drawn at once, then added to the training's result. */
+function onMeasured(message) {
+  if (message.type === 'error') {
+    finish('error', message.message);
+    return;
+  }
+  run.history.push(JSON.parse(message.measurement));
+  draw();
+  worker.postMessage({ type: 'record', measurement: message.measurement, seconds: message.seconds });
+  showProgress(run.epoch ?? 0);
+}
+
+function showProgress(epoch) {
+  run.epoch = epoch;
   const config = JSON.parse(run.configJson);
   const seconds = ((performance.now() - run.startedAt) / 1000).toFixed(1);
   const last = run.history.at(-1);
-  const summary = last ? `, loss ${last.train_loss.toPrecision(3)}, train accuracy ${last.train_acc.toFixed(3)}` : '';
+  const summary = last ? `, loss ${last.train_loss.toPrecision(3)}, train accuracy ${last.train_acc.toFixed(3)} (epoch ${last.epoch})` : '';
   const paused = network.state === 'paused';
-  status(`Epoch ${message.epoch ?? 0} of ${config.epochs}${summary}. ${paused ? 'Paused.' : `${seconds} s`}`);
-  run.inFlight = !paused;
-  if (!paused) worker.postMessage({ type: 'train', epochs: 1 });
+  const measuring = run.trained && run.pending > 0 ? ' Measuring the last epoch…' : '';
+  status(`Epoch ${epoch} of ${config.epochs}${summary}.${measuring} ${paused ? 'Paused.' : `${seconds} s`}`);
 }
 
 function pause() {
@@ -150,7 +198,7 @@ function pause() {
 function resume() {
   if (network.state !== 'paused') return;
   setState('running');
-  if (!run.inFlight) {
+  if (!run.inFlight && !run.trained) {
     run.inFlight = true;
     worker.postMessage({ type: 'train', epochs: 1 });
   }
@@ -158,20 +206,21 @@ function resume() {
 
 function cancel() {
   if (network.state !== 'running' && network.state !== 'paused') return;
-  worker.terminate();
-  worker = null;
+  stopWorkers();
   finish('cancelled', 'cancelled');
   status(`Cancelled after ${run.history.at(-1)?.epoch ?? 0} epochs.`);
 }
 
 function finish(state, message) {
-  const waiters = run ? run.waiters.splice(0) : [];
+  if (run === null || run.finished) return;
+  run.finished = true;
+  const waiters = run.waiters.splice(0);
   setState(state);
   if (state === 'done') {
     const last = run.history.at(-1);
-    status(`Done: ${last.epoch} epochs, train accuracy ${last.train_acc.toFixed(3)}${last.test_acc === null ? '' : `, test accuracy ${last.test_acc.toFixed(3)}`}, in ${network.result.seconds_total.toFixed(1)} s.`);
-    worker?.terminate();
-    worker = null;
+    const wall = (performance.now() - run.startedAt) / 1000;
+    status(`Done: ${last.epoch} epochs, train accuracy ${last.train_acc.toFixed(3)}${last.test_acc === null ? '' : `, test accuracy ${last.test_acc.toFixed(3)}`}, in ${wall.toFixed(1)} s.`);
+    stopWorkers();
     waiters.forEach((w) => w.resolve(network.result));
     return;
   }
@@ -179,8 +228,7 @@ function finish(state, message) {
     network.error = message;
     showMessage(message);
     status('Stopped by an error.');
-    worker?.terminate();
-    worker = null;
+    stopWorkers();
   }
   waiters.forEach((w) => w.reject(new Error(message)));
 }
@@ -208,7 +256,11 @@ function layerChoices(depth) {
 /** Redraws the panel's charts from the measurements so far (and Deep RFM's last result). */
 export function draw() {
   const history = run?.history ?? [];
-  if (history.length === 0) return;
+  for (const id of CHARTS.slice(0, -1)) setEmpty(id, history.length === 0);
+  if (history.length === 0) {
+    drawComparison();
+    return;
+  }
   const depth = history[0].layers.length;
   layerChoices(depth);
   const layer = Number($('net-layer').value) - 1;
@@ -227,14 +279,7 @@ export function draw() {
     x_label: 'epoch', y_label: `NC1, layer ${layer + 1}`, log_y: true, integer_x: true,
     series: ['in', 'SVt', 'out'].map((stage) => series(stage, COLOURS[stage], history.map((m) => m.layers[layer].stages[stage].nc1), stage === 'SVt')),
   });
-  const last = history.at(-1);
-  line('chart-net-share', {
-    x_label: 'layer', y_label: 'share at SVt', log_y: false, integer_x: true,
-    series: [
-      { name: `epoch ${last.epoch}`, colour: '#D55E00', dashed: false, points: last.layers.map((l) => [l.layer, l.share]) },
-      { name: 'one half', colour: '#999999', dashed: true, points: [[1, 0.5], [depth, 0.5]] },
-    ],
-  });
+  drawShares(history.at(-1));
   const atStart = history[0].layers[layer].nfa;
   line('chart-net-nfa', {
     x_label: 'epoch', y_label: `correlation, layer ${layer + 1}`, log_y: false, integer_x: true,
@@ -247,15 +292,60 @@ export function draw() {
   drawComparison();
 }
 
+/**
+ * The share of each layer's collapse done by S V^T, as bars: orange where the layer collapses
+ * enough for the ratio to mean something, a grey stub where it barely collapses; the raw values
+ * are in the table under the chart and in the canvas's tooltip.
+ */
+function drawShares(last) {
+  drawStackedBars($('chart-net-share'), JSON.stringify({
+    title: '', x_label: `layer (epoch ${last.epoch})`, y_label: 'share at SVt',
+    parts: ['share', 'little collapse'],
+    colours: ['#D55E00', '#BBBBBB'],
+    // A layer that barely collapses gets a short grey stub: its ratio would be noise.
+    bars: last.layers.map((l) => ({ label: String(l.layer), values: l.little_collapse ? [0, 0.05] : [Math.max(l.share ?? 0, 0), 0] })),
+  }));
+  const fall = (l) => (l.nc1_drop === null ? '–' : Math.exp(l.nc1_drop).toPrecision(3));
+  const share = (l) => (l.share === null ? '–' : l.share.toFixed(2));
+  const rows = last.layers.map((l) => {
+    const row = document.createElement('tr');
+    row.className = l.little_collapse ? 'little' : '';
+    const cells = [String(l.layer), `${l.stages.in.nc1.toPrecision(3)} → ${l.stages.out.nc1.toPrecision(3)}`, fall(l),
+      l.little_collapse ? `${share(l)} (little collapse in this layer)` : share(l)];
+    for (const text of cells) {
+      const cell = document.createElement('td');
+      cell.textContent = text;
+      row.append(cell);
+    }
+    return row;
+  });
+  $('net-share-table').tBodies[0].replaceChildren(...rows);
+  $('net-share-table').hidden = false;
+  $('chart-net-share').title = last.layers
+    .map((l) => `layer ${l.layer}: share ${share(l)}, NC1 falls ${fall(l)}x${l.little_collapse ? ' (little collapse in this layer)' : ''}`)
+    .join('\n');
+}
+
+/** Shows or hides the note of a chart with nothing to draw. */
+function setEmpty(id, empty) {
+  $(`${id}-empty`).hidden = !empty;
+}
+
 /** NC1 of every layer's output: the network's last measurement against Deep RFM's result. */
 export function drawComparison() {
   const last = run?.history.at(-1);
-  if (!last) return;
-  const series = [{ name: `network, epoch ${last.epoch}`, colour: '#D55E00', dashed: false, points: last.layers.map((l) => [l.layer, l.stages.out.nc1]) }];
   const rfm = host.rfmResult();
+  const series = [];
+  if (last) series.push({ name: `network, epoch ${last.epoch}`, colour: '#D55E00', dashed: false, points: last.layers.map((l) => [l.layer, l.stages.out.nc1]) });
   if (rfm?.layers?.length) {
     series.push({ name: 'Deep RFM (PhiMX)', colour: '#0072B2', dashed: true, points: rfm.layers.map((l) => [l.layer, l.stages.PhiMX.nc1]) });
   }
+  const note = $('chart-net-compare-empty');
+  note.textContent = last ? 'Run Deep RFM above to put its layers beside the network\'s.' : rfm?.layers?.length
+    ? 'Press Train to put the network\'s layers beside Deep RFM\'s.'
+    : 'Run Deep RFM above and press Train: the NC1 of every layer of both appears here side by side.';
+  setEmpty('chart-net-compare', series.length === 0);
+  if (series.length === 0) return;
   line('chart-net-compare', { x_label: 'layer', y_label: 'NC1 of the layer output', log_y: true, integer_x: true, series });
 }
 
@@ -272,4 +362,5 @@ export function setupNetwork(page) {
   $('net-cancel').addEventListener('click', cancel);
   $('net-layer').addEventListener('change', draw);
   setState('idle');
+  draw();
 }

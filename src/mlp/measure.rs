@@ -9,9 +9,12 @@ use crate::error::{Error, Result};
 use crate::kernel::{accuracy, argmax_rows};
 use crate::linalg::{Mat, all_finite, product, psd_sqrt, svd, transpose_product};
 use crate::nc::{Metrics, measure};
-use crate::report::{MlpLayerReport, MlpMeasurement, MlpStages};
+use crate::report::{DatasetSummary, MlpLayerReport, MlpMeasurement, MlpStages};
 
-use super::network::{Network, mean_squared_error};
+use super::config::MlpConfig;
+use super::network::{Network, layer_sizes, mean_squared_error};
+use crate::data::Split;
+use crate::kernel::signed_one_hot;
 
 /// The five measured stages of a hidden layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +59,48 @@ pub struct Samples {
     pub test: Mat,
     pub test_labels: Vec<usize>,
     pub classes: usize,
+}
+
+/// The samples a run is measured on, ready to measure any network of the run: how a second
+/// worker measures while the first trains on.
+pub struct MlpMeasurer {
+    pub(super) samples: Samples,
+    pub(super) dataset: DatasetSummary,
+}
+
+impl MlpMeasurer {
+    /// The measurer of a run of `config` on `split` (loaded and standardised as for training).
+    /// Fails when the config is invalid.
+    pub fn new(config: &MlpConfig, split: Split) -> Result<Self> {
+        config.validate()?;
+        let dataset = DatasetSummary::of(&split);
+        config.check_memory(dataset.shape())?;
+        let classes = dataset.classes;
+        Ok(MlpMeasurer {
+            dataset,
+            samples: Samples {
+                targets: signed_one_hot(&split.train.labels, classes),
+                train: split.train.features,
+                labels: split.train.labels,
+                test: split.test.features,
+                test_labels: split.test.labels,
+                classes,
+            },
+        })
+    }
+
+    /// The network of `config` on this data whose weights are `values` (as
+    /// [`Network::to_flat`] gives them). Fails when their number does not fit.
+    pub fn network_from_flat(&self, config: &MlpConfig, values: &[f64]) -> Result<Network> {
+        let sizes = layer_sizes(self.dataset.dim, config.width, config.depth, self.dataset.classes);
+        Network::from_flat(&sizes, values)
+    }
+
+    /// Measures `network` at `epoch` (see [`measure_network`]).
+    /// Precondition: the network takes the samples' features and has one output per class.
+    pub fn measure(&self, network: &Network, epoch: usize) -> Result<MlpMeasurement> {
+        measure_network(network, &self.samples, epoch)
+    }
 }
 
 /// Share of a layer's NC1 reduction that the right singular structure does:

@@ -22,23 +22,24 @@ pub use config::{MlpConfig, OutputInit};
 pub use measure::MlpStage;
 pub use network::{Adam, Network};
 
+use std::collections::VecDeque;
+
 use nalgebra::DMatrix;
 use web_time::Instant;
 
 use crate::data::Split;
 use crate::error::{Error, Result};
-use crate::kernel::signed_one_hot;
 use crate::linalg::{Element, convert};
 use crate::report::{DatasetSummary, MlpMeasurement, MlpResult};
 use crate::rng::{Purpose, Stream};
-use measure::{Samples, measure_network};
+pub use measure::MlpMeasurer;
 
 /// An MLP training run in progress, training in `T` (f32 by default): call
 /// [`MlpTraining::train_epochs`] until [`MlpTraining::is_done`], a few epochs at a time.
 pub struct MlpTraining<T: Element = f32> {
     config: MlpConfig,
     dataset: DatasetSummary,
-    samples: Samples,
+    measurer: MlpMeasurer,
     /// The training features and targets in the training precision.
     train: DMatrix<T>,
     targets: DMatrix<T>,
@@ -49,6 +50,10 @@ pub struct MlpTraining<T: Element = f32> {
     shuffle_rng: Stream,
     /// Epochs trained so far.
     epoch: usize,
+    /// Whether the measurement before training has fallen due.
+    started: bool,
+    /// Epochs whose measurement fell due and is not in `history` yet (taken elsewhere).
+    awaited: VecDeque<usize>,
     history: Vec<MlpMeasurement>,
     /// Seconds spent inside `train_epochs`, and the part of them spent measuring.
     seconds: f64,
@@ -73,29 +78,19 @@ impl<T: Element> MlpTraining<T> {
     /// weights from the seed's init stream (in f64, then rounded to `T`). Fails when the config
     /// is invalid. ([`MlpTraining::new`] is this in f32.)
     pub fn with_precision(config: MlpConfig, split: Split) -> Result<Self> {
-        config.validate()?;
-        let dataset = DatasetSummary::of(&split);
-        config.check_memory(dataset.shape())?;
-        let (classes, dim) = (dataset.classes, dataset.dim);
+        let measurer = MlpMeasurer::new(&config, split)?;
+        let (dataset, samples) = (measurer.dataset.clone(), &measurer.samples);
         let seed = config.seed as u64;
         let network = Network::init(
-            dim,
+            dataset.dim,
             config.width,
             config.depth,
-            classes,
+            dataset.classes,
             config.gain,
             config.output_init,
             &mut Stream::new(seed, Purpose::Init),
         )
         .convert::<T>();
-        let samples = Samples {
-            targets: signed_one_hot(&split.train.labels, classes),
-            train: split.train.features,
-            labels: split.train.labels,
-            test: split.test.features,
-            test_labels: split.test.labels,
-            classes,
-        };
         Ok(MlpTraining {
             train: convert(&samples.train),
             targets: convert(&samples.targets),
@@ -103,10 +98,12 @@ impl<T: Element> MlpTraining<T> {
             adam: Adam::new(network.weights(), config.learning_rate),
             shuffle_rng: Stream::new(seed, Purpose::Shuffle),
             network,
-            samples,
+            measurer,
             dataset,
             config,
             epoch: 0,
+            started: false,
+            awaited: VecDeque::new(),
             history: Vec::new(),
             seconds: 0.0,
             seconds_measuring: 0.0,
@@ -127,19 +124,43 @@ impl<T: Element> MlpTraining<T> {
     /// whose measurement falls due (every `measure_every` epochs, and the last), which they
     /// return; `None` when no measurement fell due. Does nothing once [`MlpTraining::is_done`].
     /// Fails with [`Error::Diverged`] when the loss becomes NaN or infinite, and with
-    /// [`Error::NonFinite`] when a measurement does.
+    /// [`Error::NonFinite`] when a measurement does. Precondition: no measurement is awaited
+    /// (see [`MlpTraining::train_until_due`]).
     pub fn train_epochs(&mut self, epochs: usize) -> Result<Option<&MlpMeasurement>> {
         let start = Instant::now();
-        let measured = self.advance(epochs);
+        let due = self.train_until_due(epochs);
         self.seconds += start.elapsed().as_secs_f64();
-        Ok(if measured? { self.history.last() } else { None })
+        if due?.is_none() {
+            return Ok(None);
+        }
+        let start = Instant::now();
+        let network = self.network.convert::<f64>();
+        let measurement = self.measurer.measure(&network, self.epoch);
+        let seconds = start.elapsed().as_secs_f64();
+        self.record(measurement?, seconds)?;
+        Ok(self.history.last())
     }
 
-    /// [`MlpTraining::train_epochs`]; true when it took a measurement.
-    fn advance(&mut self, epochs: usize) -> Result<bool> {
-        if self.history.is_empty() {
-            self.measure()?;
-            return Ok(true);
+    /// Trains like [`MlpTraining::train_epochs`] but leaves the measurement to the caller: returns
+    /// the epoch whose measurement fell due (0 on the first call, before any training), `None`
+    /// when none did. The caller measures [`MlpTraining::network`] as it is now, elsewhere if it
+    /// likes (another worker, by [`MlpMeasurer`]), and hands the result to
+    /// [`MlpTraining::record`]; training may go on meanwhile. Fails with [`Error::Diverged`] when
+    /// the loss becomes NaN or infinite.
+    pub fn train_until_due(&mut self, epochs: usize) -> Result<Option<usize>> {
+        let start = Instant::now();
+        let due = self.advance(epochs);
+        self.seconds += start.elapsed().as_secs_f64();
+        let due = due?;
+        self.awaited.extend(due);
+        Ok(due)
+    }
+
+    /// [`MlpTraining::train_until_due`] without the clock.
+    fn advance(&mut self, epochs: usize) -> Result<Option<usize>> {
+        if !self.started {
+            self.started = true;
+            return Ok(Some(0));
         }
         for _ in 0..epochs {
             if self.epoch >= self.config.epochs {
@@ -148,11 +169,30 @@ impl<T: Element> MlpTraining<T> {
             self.train_epoch()?;
             self.epoch += 1;
             if self.epoch.is_multiple_of(self.config.measure_every) || self.epoch == self.config.epochs {
-                self.measure()?;
-                return Ok(true);
+                return Ok(Some(self.epoch));
             }
         }
-        Ok(false)
+        Ok(None)
+    }
+
+    /// Adds a measurement taken elsewhere of the network at the oldest epoch that
+    /// [`MlpTraining::train_until_due`] returned and that has none yet, with the `seconds` it
+    /// took. Fails when it is of another epoch or shape (it would corrupt the history).
+    pub fn record(&mut self, measurement: MlpMeasurement, seconds: f64) -> Result<()> {
+        let expected = self.awaited.front().copied();
+        if expected != Some(measurement.epoch) || measurement.layers.len() != self.config.depth {
+            return Err(Error::Data(format!(
+                "a measurement of epoch {} with {} layers arrived where one of epoch {expected:?} with {} layers was awaited",
+                measurement.epoch,
+                measurement.layers.len(),
+                self.config.depth
+            )));
+        }
+        self.awaited.pop_front();
+        self.history.push(measurement);
+        self.seconds += seconds;
+        self.seconds_measuring += seconds;
+        Ok(())
     }
 
     /// Whether the second half of every batch runs on a thread of its own (native builds; the
@@ -175,17 +215,14 @@ impl<T: Element> MlpTraining<T> {
         Ok(())
     }
 
-    fn measure(&mut self) -> Result<()> {
-        let start = Instant::now();
-        let measurement = measure_network(&self.network.convert::<f64>(), &self.samples, self.epoch)?;
-        self.history.push(measurement);
-        self.seconds_measuring += start.elapsed().as_secs_f64();
-        Ok(())
+    /// True when every epoch is trained (measurements may still be awaited).
+    pub fn is_trained(&self) -> bool {
+        self.started && self.epoch >= self.config.epochs
     }
 
     /// True when every epoch is trained and measured.
     pub fn is_done(&self) -> bool {
-        !self.history.is_empty() && self.epoch >= self.config.epochs
+        self.is_trained() && self.awaited.is_empty()
     }
 
     /// Epochs trained so far.
@@ -205,7 +242,7 @@ impl<T: Element> MlpTraining<T> {
 
     /// Class of every training sample.
     pub fn labels(&self) -> &[usize] {
-        &self.samples.labels
+        &self.measurer.samples.labels
     }
 
     /// The validated config of the run.

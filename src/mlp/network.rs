@@ -57,7 +57,38 @@ fn uniform_matrix(rows: usize, cols: usize, bound: f64, rng: &mut Stream) -> Mat
     w
 }
 
+/// The sizes of a network's layers: `inputs`, `depth` times `width`, `outputs`.
+pub fn layer_sizes(inputs: usize, width: usize, depth: usize, outputs: usize) -> Vec<usize> {
+    let mut sizes = vec![inputs];
+    sizes.extend(std::iter::repeat_n(width, depth));
+    sizes.push(outputs);
+    sizes
+}
+
 impl Network<f64> {
+    /// A network with layers of `sizes` (see [`layer_sizes`]) from the values of
+    /// [`Network::to_flat`]. Fails unless there are as many values as weights and at least one
+    /// hidden layer.
+    pub fn from_flat(sizes: &[usize], values: &[f64]) -> Result<Self> {
+        let count: usize = sizes.windows(2).map(|pair| pair[0] * pair[1]).sum();
+        if sizes.len() < 3 || values.len() != count {
+            return Err(Error::Data(format!(
+                "{} weights were sent for a network of layer sizes {sizes:?}, which has {count}",
+                values.len()
+            )));
+        }
+        let mut rest = values;
+        let weights = sizes
+            .windows(2)
+            .map(|pair| {
+                let (these, others) = rest.split_at(pair[0] * pair[1]);
+                rest = others;
+                Mat::from_column_slice(pair[1], pair[0], these)
+            })
+            .collect();
+        Network::from_weights(weights)
+    }
+
     /// A network from `inputs` features through `depth` hidden layers of `width` to `outputs`,
     /// drawn layer after layer from `rng`. Hidden layers are xavier-uniform with the gain:
     /// `U(-a, a)`, `a = gain sqrt(6 / (fan_in + fan_out))`. The output layer follows
@@ -73,10 +104,7 @@ impl Network<f64> {
         output_init: OutputInit,
         rng: &mut Stream,
     ) -> Self {
-        let mut sizes = vec![inputs];
-        sizes.extend(std::iter::repeat_n(width, depth));
-        sizes.push(outputs);
-        let weights = sizes
+        let weights = layer_sizes(inputs, width, depth, outputs)
             .windows(2)
             .enumerate()
             .map(|(l, pair)| {
@@ -202,6 +230,11 @@ impl<T: Element> Network<T> {
             }
         }
         (squared_error, gradients)
+    }
+
+    /// Every weight as f64 in one vector: the matrices in order, each column by column.
+    pub fn to_flat(&self) -> Vec<f64> {
+        self.weights.iter().flat_map(|w| w.iter().map(|v| v.as_f64())).collect()
     }
 
     /// The network with every weight converted to `U` (f32 to f64 is exact).

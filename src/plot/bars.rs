@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::axes::{self, Axis};
 use super::frame::{Labels, Look, chart_builder, draw_axes, draw_no_data, failed};
 use super::legend::{draw_side_legend, split_for_side_legend};
-use super::palette::class_colour;
+use super::palette::{class_colour, parse_hex_colour};
 use super::plottable;
 
 /// Half the width of a bar, in slots (one slot per bar).
@@ -26,6 +26,9 @@ pub struct StackedBars {
     /// Legend text of each part, bottom first (e.g. kernel, solve, agop, sqrt, features,
     /// metrics); part `i` has the class palette colour `i`.
     pub parts: Vec<String>,
+    /// CSS hex colours (`"#rrggbb"`) of the parts, in the order of `parts`; a part without one,
+    /// or with one that does not parse, has the class palette colour of its index.
+    pub colours: Vec<String>,
     /// The bars, left to right.
     pub bars: Vec<Bar>,
 }
@@ -90,8 +93,10 @@ pub fn draw_stacked_bars<DB: DrawingBackend>(
     };
     draw_axes(&mut chart, &labels, &bar_label, &y, false, look)?;
 
+    let part_colour =
+        |part: usize| bars.colours.get(part).and_then(|text| parse_hex_colour(text)).unwrap_or_else(|| class_colour(part));
     for part in 0..bars.parts.len() {
-        let colour = class_colour(part);
+        let colour = part_colour(part);
         let blocks = stacks.iter().enumerate().filter(|(_, stack)| stack[part] > 0.0).map(|(i, stack)| {
             let base: f64 = stack[..part].iter().sum();
             let centre = i as f64;
@@ -106,7 +111,7 @@ pub fn draw_stacked_bars<DB: DrawingBackend>(
         let entries: Vec<(String, RGBColor)> = (0..bars.parts.len())
             .rev()
             .filter(|part| !bars.parts[*part].is_empty())
-            .map(|part| (bars.parts[part].clone(), class_colour(part)))
+            .map(|part| (bars.parts[part].clone(), part_colour(part)))
             .collect();
         draw_side_legend(&legend_area, &entries, top, look)?;
     }
