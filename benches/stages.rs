@@ -8,7 +8,8 @@
 
 use std::path::PathBuf;
 
-use agop_collapse::bench::{product_gflops, stage_seconds, workloads};
+use agop_collapse::bench::{mlp_workload, product_gflops, stage_seconds, workloads};
+use agop_collapse::mlp::MlpTraining;
 use agop_collapse::data::{self, DatasetSource, mnist::Mnist};
 use agop_collapse::rfm::DeepRfm;
 use serde_json::{Map, Value, json};
@@ -17,6 +18,40 @@ fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     let middle = values.len() / 2;
     if values.len() % 2 == 1 { values[middle] } else { (values[middle - 1] + values[middle]) / 2.0 }
+}
+
+/// The network's workload M1 (the paper's setting): seconds per training epoch and per
+/// measurement, the whole run's seconds and its final test accuracy; and the gain of training
+/// each batch's second half on a second thread, on 10 epochs.
+fn mlp_figures(mnist: &Mnist) -> Value {
+    let config = mlp_workload();
+    let load = || data::load(&config.data, config.seed as u64, Some(mnist), None).expect("the workload loads");
+    let result = MlpTraining::run(config.clone(), load()).expect("the network trains");
+    let measurements = result.history.len() as f64;
+    let training = result.seconds_total - result.seconds_measuring;
+    let epochs_of = |threads: bool| {
+        let short = agop_collapse::mlp::MlpConfig { epochs: 10, measure_every: 10, ..config.clone() };
+        let mut run = MlpTraining::new(short, load()).expect("the network starts");
+        run.set_threads(threads);
+        while !run.is_done() {
+            run.train_epochs(usize::MAX).expect("the network trains");
+        }
+        let result = run.into_result();
+        (result.seconds_total - result.seconds_measuring) / 10.0
+    };
+    let (one_thread, two_threads) = (epochs_of(false), epochs_of(true));
+    let figures = json!({
+        "epochs": config.epochs,
+        "seconds_total": result.seconds_total,
+        "epoch_seconds": training / config.epochs as f64,
+        "measure_seconds": result.seconds_measuring / measurements,
+        "measurements": measurements,
+        "test_acc": result.history.last().and_then(|m| m.test_acc),
+        "epoch_seconds_one_thread": one_thread,
+        "epoch_seconds_two_threads": two_threads,
+    });
+    eprintln!("native M1: {figures}");
+    figures
 }
 
 fn main() {
@@ -53,9 +88,10 @@ fn main() {
         eprintln!("native {name}: {:.2} s (median of {})", medians["total"].as_f64().unwrap_or(0.0), runs.len());
         results.insert(name.into(), json!({ "repeats": runs.len(), "median_seconds": medians }));
     }
+    let mlp = mlp_figures(&mnist);
     let products = json!({ "f32": product_gflops(1024, true, 5), "f64": product_gflops(1024, false, 5) });
     eprintln!("native products at n = 1024: {products}");
-    let report = json!({ "workloads": Value::Object(results), "products": products });
+    let report = json!({ "workloads": Value::Object(results), "products": products, "mlp": mlp });
     match out {
         Some(path) => std::fs::write(&path, serde_json::to_string_pretty(&report).unwrap()).expect("writing the JSON"),
         None => println!("{}", serde_json::to_string_pretty(&report).unwrap()),

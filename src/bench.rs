@@ -4,6 +4,7 @@
 use web_time::Instant;
 
 use crate::data::{DataConfig, DatasetSource};
+use crate::mlp::MlpConfig;
 use crate::linalg::{Mat, product, product_f32};
 use crate::report::RfmResult;
 use crate::rfm::RfmConfig;
@@ -32,6 +33,12 @@ pub fn workloads() -> Vec<(&'static str, RfmConfig)> {
         ..RfmConfig::default()
     };
     vec![("R1", mnist(1000, 8, 256)), ("R2", mnist(2000, 10, 1024)), ("R3", mixture)]
+}
+
+/// The network's reference workload, M1: the paper's setting (`MlpConfig::default()` trained
+/// 200 epochs, measured every 20), the run of the exercise "the paper's network setting".
+pub fn mlp_workload() -> MlpConfig {
+    MlpConfig { epochs: 200, measure_every: 20, ..MlpConfig::default() }
 }
 
 /// Seconds per step of a run, summed over its layers, with their total.

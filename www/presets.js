@@ -49,6 +49,24 @@ export const PRESETS = [
       + 'already at S V^T (the share chart)? Is that the same mechanism as the AGOP projection of Deep RFM?',
   },
   {
+    id: 'network-paper-setting',
+    title: '6b. The paper\'s network setting, 200 epochs',
+    hash: 'dataset=mnist&n=1000&test=500&depth=5&kernel=laplace&bandwidth=2&ridge=0.001&feature=relu&width=256&net_depth=5&net_width=256&gain=0.1&output_init=torch&lr=0.001&batch=128&epochs=200&every=20',
+    text: 'The authors\' training run (at width 256 instead of 512): 5 hidden layers, xavier gain 0.1, the output layer at PyTorch\'s default, '
+      + 'Adam 1e-3 on batches of 128 for 200 epochs, measured every 20. It takes about half a minute on a laptop with two cores '
+      + '(the default Train stops at 70 epochs). Press Train and watch: a plateau, then the loss falls and the first layers collapse, '
+      + 'most of it already at S V^T (shares above one half); the last layers barely collapse, and their shares are greyed. '
+      + 'Expect a test accuracy of about 0.8.',
+  },
+  {
+    id: 'output-layer-init',
+    title: '6c. Why the output layer\'s initialisation matters',
+    hash: 'dataset=mnist&n=1000&test=500&depth=5&net_depth=5&net_width=256&gain=0.1&output_init=xavier&lr=0.001&batch=128&epochs=100&every=20',
+    text: 'Here the output layer is drawn like the hidden ones, xavier with the small gain 0.1, instead of PyTorch\'s default that the authors\' code keeps. '
+      + 'Press Train and note when the loss leaves its plateau and the test accuracy it reaches; then set "Output layer" to "PyTorch default" and train again. '
+      + 'A tiny output layer shrinks every gradient that flows back through it: the network waits much longer before it learns.',
+  },
+  {
     id: 'neural-feature-ansatz',
     title: '7. Does W^T W track the AGOP, and from when?',
     hash: 'dataset=mnist&n=500&test=250&depth=3&net_depth=3&net_width=128&gain=0.1&lr=0.001&batch=64&epochs=60&every=5',

@@ -326,6 +326,13 @@ fn eigen_sqrt(m: &Mat) -> Option<PsdSqrt> {
     Some(PsdSqrt { sqrt, eigenvalues, eigenvectors })
 }
 
+/// Eigenvalues of a symmetric matrix, largest first, with unit eigenvectors as columns in the
+/// same order; `None` when the solver does not converge (only with NaN or infinite entries).
+/// Precondition: `m` is square and symmetric.
+pub fn symmetric_eigen(m: &Mat) -> Option<(Vec<f64>, Mat)> {
+    kernels::symmetric_eigen(m)
+}
+
 /// A thin singular value decomposition `a = U diag(S) V^T`.
 pub struct Svd {
     /// m x r, orthonormal columns (r = min(m, n)).

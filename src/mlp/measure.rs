@@ -7,12 +7,14 @@
 
 use crate::error::{Error, Result};
 use crate::kernel::{accuracy, argmax_rows};
-use crate::linalg::{Mat, all_finite, product, psd_sqrt, svd, transpose_product};
+use crate::linalg::{
+    Mat, all_finite, outer_gram, product, psd_sqrt, svd, symmetric_eigen, transpose_gram, transpose_product,
+};
 use crate::nc::{Metrics, measure};
 use crate::report::{DatasetSummary, MlpLayerReport, MlpMeasurement, MlpStages};
 
 use super::config::MlpConfig;
-use super::network::{Network, layer_sizes, mean_squared_error};
+use super::network::{Network, congruence, layer_sizes, mean_squared_error};
 use crate::data::Split;
 use crate::kernel::signed_one_hot;
 
@@ -112,6 +114,30 @@ pub fn share(nc1_in: f64, nc1_svt: f64, nc1_out: f64) -> Option<f64> {
     (denominator != 0.0 && ratio.is_finite()).then_some(ratio)
 }
 
+/// `AGOP^{1/2}` of a layer whose AGOP is `W^T M W` (`agop`), `W` of r rows and d columns. When
+/// the layer widens its input's dimension down (r < d, MNIST's 784 into 256), the root comes from
+/// r x r eigenproblems instead of one of d x d (about a tenth of the work there): with
+/// `B = M^{1/2} W`, `W^T M W = B^T B`, whose root is `B^T (B B^T)^{-1/2} B`, the inverse root
+/// taken over the eigenvalues of `B B^T` above 1e-24 of the largest (below, a direction adds
+/// less than 1e-12 of the largest to the root). `None` when an eigensolver fails (NaN or
+/// infinite entries). Precondition: `M` is symmetric PSD, `agop` is `congruence(M, W)`.
+pub fn agop_root(middle: &Mat, weight: &Mat, agop: &Mat) -> Option<Mat> {
+    if weight.nrows() >= weight.ncols() {
+        return psd_sqrt(agop).map(|root| root.sqrt);
+    }
+    let factor = product(&psd_sqrt(middle)?.sqrt, weight);
+    let small = outer_gram(&factor);
+    let (eigenvalues, eigenvectors) = symmetric_eigen(&small)?;
+    let largest = eigenvalues.first().copied().unwrap_or(0.0).max(0.0);
+    let mut scaled = eigenvectors.clone();
+    for (mut column, &lambda) in scaled.column_iter_mut().zip(&eigenvalues) {
+        column *= if lambda > 1e-24 * largest { 1.0 / lambda.sqrt().sqrt() } else { 0.0 };
+    }
+    // (B B^T)^{-1/2} = S S^T with S = U diag(lambda^{-1/4}); the root is (S^T B)^T (S^T B).
+    let half = transpose_product(&scaled, &factor);
+    Some(transpose_gram(&half))
+}
+
 /// A layer whose NC1 falls by less than this factor collapses too little for its share to mean
 /// anything: the share's denominator is then near zero and the ratio swings (shares of 13.8
 /// and -2 are seen on MNIST in layers that barely change NC1).
@@ -162,10 +188,10 @@ pub fn measure_network(network: &Network, samples: &Samples, epoch: usize) -> Re
     let train_acc = accuracy(&predicted, &samples.labels);
     let test_acc = (samples.test.nrows() > 0)
         .then(|| accuracy(&argmax_rows(&network.output(&samples.test)), &samples.test_labels));
-    let agops = network.input_agops(&pass);
+    let middles = network.input_agop_middles(&pass);
 
     let mut layers = Vec::with_capacity(depth);
-    for (l, agop) in agops.iter().enumerate() {
+    for (l, middle) in middles.iter().enumerate() {
         let layer = l + 1;
         let non_finite = |stage: &str| Error::NonFinite { layer, stage: stage.into() };
         let weight = &network.weights()[l];
@@ -188,10 +214,11 @@ pub fn measure_network(network: &Network, samples: &Samples, epoch: usize) -> Re
             out: metrics(&pass.hidden[l], MlpStage::Out)?,
         };
 
-        if !all_finite(agop) {
+        let agop = congruence(middle, weight);
+        if !all_finite(&agop) {
             return Err(non_finite("AGOP"));
         }
-        let root = psd_sqrt(agop).ok_or_else(|| non_finite("AGOP"))?;
+        let root = agop_root(middle, weight, &agop).ok_or_else(|| non_finite("AGOP"))?;
         let gram = transpose_product(weight, weight);
         let drop = stages.input.nc1.ln() - stages.out.nc1.ln();
         layers.push(MlpLayerReport {
@@ -200,8 +227,8 @@ pub fn measure_network(network: &Network, samples: &Samples, epoch: usize) -> Re
             nc1_drop: drop.is_finite().then_some(drop),
             little_collapse: false,
             stages,
-            nfa: entry_correlation(&gram, &root.sqrt),
-            nfa_agop: entry_correlation(&gram, agop),
+            nfa: entry_correlation(&gram, &root),
+            nfa_agop: entry_correlation(&gram, &agop),
         });
     }
     let largest_drop = layers.iter().filter_map(|l| l.nc1_drop).fold(0.0, f64::max);

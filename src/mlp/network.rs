@@ -8,7 +8,7 @@
 use nalgebra::DMatrix;
 
 use crate::error::{Error, Result};
-use crate::linalg::{Element, Mat, convert, outer_gram, product, product_transpose, transpose_product};
+use crate::linalg::{Element, Mat, convert, product, product_transpose, transpose_gram, transpose_product};
 use crate::rng::Stream;
 
 use super::config::OutputInit;
@@ -246,15 +246,22 @@ impl<T: Element> Network<T> {
 impl Network<f64> {
     /// `AGOP_l = sum_i J_i^T J_i` for every hidden layer l, J_i the Jacobian (outputs x inputs
     /// of layer l) of the output with respect to the input of layer l at sample i, with the ReLU
-    /// masks of `pass`. One backward pass per output, over all samples at once (upstream
-    /// gradient e_c at the output). Precondition: `pass` is this network's forward pass.
+    /// masks of `pass`: `W_l^T M_l W_l` with `M_l` of [`Network::input_agop_middles`].
+    /// Precondition: `pass` is this network's forward pass.
     pub fn input_agops(&self, pass: &Pass) -> Vec<Mat> {
+        self.input_agop_middles(pass).iter().zip(&self.weights).map(|(middle, w)| congruence(middle, w)).collect()
+    }
+
+    /// `M_l = sum_i G_i^T G_i` for every hidden layer l, G_i the Jacobian of the output with
+    /// respect to the pre-activation `Z_l` at sample i, so that `J_i = G_i W_l` and
+    /// `AGOP_l = W_l^T M_l W_l`: the sums over samples and outputs stay width x width, which
+    /// spares the wide products with the data's dimension. One backward pass per output, over
+    /// all samples at once (upstream gradient e_c at the output).
+    /// Precondition: `pass` is this network's forward pass.
+    pub fn input_agop_middles(&self, pass: &Pass) -> Vec<Mat> {
         let depth = self.depth();
         let n = pass.output.nrows();
-        // J_i = G_i W_l with G_i the Jacobian with respect to the pre-activation Z_l, so
-        // AGOP_l = W_l^T (sum_i G_i^T G_i) W_l: the sums over samples and outputs stay width x
-        // width, which spares the wide products with the data's dimension.
-        let mut inner: Vec<Mat> = self.weights[..depth].iter().map(|w| Mat::zeros(w.nrows(), w.nrows())).collect();
+        let mut middles: Vec<Mat> = self.weights[..depth].iter().map(|w| Mat::zeros(w.nrows(), w.nrows())).collect();
         let last = &self.weights[depth];
         for c in 0..last.nrows() {
             // d f_c / d H_{depth-1} is the row c of the output layer for every sample.
@@ -262,22 +269,21 @@ impl Network<f64> {
             for l in (0..depth).rev() {
                 apply_relu_mask(&mut upstream, &pass.pre[l]);
                 // sum_i g_i g_i^T over the rows g_i of the gradient, one triangle computed.
-                inner[l] += outer_gram(&upstream.transpose());
+                middles[l] += transpose_gram(&upstream);
                 if l > 0 {
                     upstream = product(&upstream, &self.weights[l]);
                 }
             }
         }
-        inner
-            .iter()
-            .zip(&self.weights)
-            .map(|(middle, w)| {
-                let agop = transpose_product(w, &product(middle, w));
-                // Symmetric in exact arithmetic; make it so in floating point for the eigensolver.
-                (&agop + agop.transpose()) * 0.5
-            })
-            .collect()
+        middles
     }
+}
+
+/// `W^T M W`, made exactly symmetric (it is in exact arithmetic) for the eigensolvers.
+/// Precondition: `M` square with as many rows as `W`.
+pub fn congruence(middle: &Mat, w: &Mat) -> Mat {
+    let product = transpose_product(w, &product(middle, w));
+    (&product + product.transpose()) * 0.5
 }
 
 /// `max(v, 0)`, written `v < 0` so that a NaN stays visible instead of becoming 0.

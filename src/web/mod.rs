@@ -50,6 +50,12 @@ pub fn bench_workloads() -> String {
     serde_json::to_string(&list).expect("workloads serialise")
 }
 
+/// The network's reference workload M1 as a config JSON (see [`crate::bench::mlp_workload`]).
+#[wasm_bindgen(js_name = benchMlpWorkload)]
+pub fn bench_mlp_workload() -> String {
+    serde_json::to_string(&crate::bench::mlp_workload()).expect("config serialises")
+}
+
 /// GFLOP/s of an n x n matrix product in f32 (`single`) or f64, best of `repeats` (see
 /// [`crate::bench::product_gflops`]).
 #[wasm_bindgen(js_name = productGflops)]
