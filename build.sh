@@ -134,9 +134,12 @@ bench() {
   if python3 -c 'import numpy, scipy' 2>/dev/null || python3 -m pip install --quiet numpy scipy; then
     log "numpy reference"
     python3 benches/reference.py --repeats "$(echo "$repeats" | cut -d, -f2)" --json "$out/numpy.json" >/dev/null
+    log "numpy reference of the network"
+    python3 benches/mlp_reference.py --json "$out/numpy-mlp.json" >/dev/null
   fi
   log "browser workloads"
   node benches/browser.mjs --repeats "$repeats" --native "$out/native.json" --numpy "$out/numpy.json" \
+    --numpy-mlp "$out/numpy-mlp.json" \
     --json "$out/bench.json" | tee "$out/bench.txt"
   log "written: $out/bench.json and $out/bench.txt"
 }

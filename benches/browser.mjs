@@ -1,7 +1,7 @@
 // Browser timings of the reference workloads, run by the page itself (lab.run, in its worker),
 // next to the native and numpy figures: one table, one JSON.
 //
-//   node benches/browser.mjs [--repeats 5,3,3] [--native native.json] [--numpy numpy.json] [--json out.json]
+//   node benches/browser.mjs [--repeats 5,3,3] [--native native.json] [--numpy numpy.json] [--numpy-mlp numpy-mlp.json] [--json out.json]
 //
 // Also measured: the product kernel's GFLOP/s in the worker (f32 and f64, n = 1024), the bytes
 // each file of the page takes to transfer, the time until the page is interactive, and the
@@ -104,11 +104,46 @@ async function measureBrowser(repeats) {
       return { f32: module.productGflops(1024, true, 5), f64: module.productGflops(1024, false, 5) };
     });
     products.scalar_f64 = scalarF64;
+    const mlp = await measureNetwork(page);
     await context.close();
-    return { workloads: results, one_worker_R1: oneWorker, scalar_R1: scalar.seconds, products, interactive_seconds: interactiveSeconds, longest_main_thread_task_ms: longestTask, transferred_bytes: transferred };
+    return { mlp, workloads: results, one_worker_R1: oneWorker, scalar_R1: scalar.seconds, products, interactive_seconds: interactiveSeconds, longest_main_thread_task_ms: longestTask, transferred_bytes: transferred };
   } finally {
     await lab.close();
   }
+}
+
+/**
+ * The network in the page: the default Train (wall seconds, longest main-thread task) and the
+ * paper's setting M1 (wall seconds, seconds per training epoch and per measurement).
+ */
+async function measureNetwork(page) {
+  const train = async (config) => {
+    await page.evaluate(() => {
+      window.longTasks = [];
+      new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+    });
+    const started = Date.now();
+    const result = await page.evaluate((c) => window.lab.network.train(c), config);
+    const wall = (Date.now() - started) / 1000;
+    const longest = Math.max(0, ...(await page.evaluate(() => window.longTasks)));
+    const training = result.seconds_total - result.seconds_measuring;
+    return {
+      wall,
+      longest_main_thread_task_ms: longest,
+      epochs: result.config.epochs,
+      epoch_seconds: training / Math.max(result.config.epochs, 1),
+      measure_seconds: result.seconds_measuring / result.history.length,
+      measurements: result.history.length,
+      test_acc: result.history.at(-1).test_acc,
+    };
+  };
+  const defaults = JSON.parse(await page.evaluate(async () => (await import('./pkg/agop_collapse.js')).validateNetworkConfig('{}')));
+  const paper = JSON.parse(await page.evaluate(async () => (await import('./pkg/agop_collapse.js')).benchMlpWorkload()));
+  const defaultTrain = await train(defaults);
+  console.error(`browser default Train: ${defaultTrain.wall.toFixed(1)} s wall`);
+  const m1 = await train(paper);
+  console.error(`browser M1: ${m1.wall.toFixed(1)} s wall`);
+  return { default_train: defaultTrain, M1: m1 };
 }
 
 function ratio(a, b) {
@@ -150,10 +185,38 @@ function printTable(report) {
   console.log(`Transferred: wasm module ${(wasm / 1e6).toFixed(2)} MB (scalar build ${(scalarBytes / 1e6).toFixed(2)} MB), MNIST ${(mnist / 1e6).toFixed(2)} MB, whole page ${(total / 1e6).toFixed(2)} MB`);
   console.log(`Interactive ${browser.interactive_seconds.toFixed(2)} s after navigation; longest main-thread task during R1: ${browser.longest_main_thread_task_ms} ms`);
   if (numpy) console.log(`numpy ${numpy.numpy.version}, BLAS threads ${numpy.numpy.threads}`);
+  printNetwork(report);
+}
+
+/** The network's rows: the page (two workers: training, measuring), the CLI and numpy. */
+function printNetwork({ browser, native, numpyMlp }) {
+  const page = browser.mlp?.M1;
+  const cli = native?.mlp;
+  if (!page) return;
+  const cell = (value, digits = 3) => (value === null || value === undefined ? '-' : value.toFixed(digits)).padStart(10);
+  console.log('\nThe network, M1 = the paper\'s setting (MNIST 1000, 5 x 256, 200 epochs, measured every 20); ratios page/CLI, page/numpy, CLI/numpy.');
+  console.log(`${''.padEnd(22)}${['page', 'CLI', 'numpy', 'p/CLI', 'p/numpy', 'CLI/numpy'].map((h) => h.padStart(10)).join('')}`);
+  const row = (name, p, c, n) => console.log(`${name.padEnd(22)}${cell(p)}${cell(c)}${cell(n)}${cell(ratio(p, c), 2)}${cell(ratio(p, n), 2)}${cell(ratio(c, n), 2)}`);
+  row('seconds per epoch', page.epoch_seconds, cli?.epoch_seconds, numpyMlp?.epoch_seconds);
+  row('epochs per second', 1 / page.epoch_seconds, cli && 1 / cli.epoch_seconds, numpyMlp && 1 / numpyMlp.epoch_seconds);
+  row('seconds per measurement', page.measure_seconds, cli?.measure_seconds, numpyMlp?.measure_seconds);
+  row('whole run, seconds', page.wall, cli?.seconds_total, numpyMlp?.total_seconds);
+  console.log(`Whole run: the page's wall clock (it measures in a second worker while the first trains on); the CLI and numpy measure in turn.`);
+  console.log(`Test accuracy at the end: page ${page.test_acc}, CLI ${cli?.test_acc ?? '-'}, numpy ${numpyMlp?.test_acc ?? '-'}.`);
+  if (cli) {
+    console.log(`CLI epoch with each batch's second half on a second thread: ${cli.epoch_seconds_two_threads.toFixed(3)} s, on one thread ${cli.epoch_seconds_one_thread.toFixed(3)} s (x${(cli.epoch_seconds_one_thread / cli.epoch_seconds_two_threads).toFixed(2)}).`);
+  }
+  const d = browser.mlp.default_train;
+  console.log(`Default Train in the page (${d.epochs} epochs, ${d.measurements} measurements): ${d.wall.toFixed(1)} s wall, longest main-thread task ${d.longest_main_thread_task_ms} ms.`);
 }
 
 const repeats = option('repeats', '5,3,3').split(',').map(Number);
-const report = { browser: await measureBrowser(repeats), native: readJson(option('native')), numpy: readJson(option('numpy')) };
+const report = {
+  browser: await measureBrowser(repeats),
+  native: readJson(option('native')),
+  numpy: readJson(option('numpy')),
+  numpyMlp: readJson(option('numpy-mlp')),
+};
 printTable(report);
 const out = option('json');
 if (out) writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);

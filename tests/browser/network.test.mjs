@@ -24,6 +24,8 @@ test('a small network trains live, pauses, resumes and draws its charts', async 
   await page.waitForFunction(() => /Epoch [1-9]/.test(document.getElementById('net-status').textContent));
   await page.click('#pause');
   await page.waitForFunction(() => /Paused\./.test(document.getElementById('net-status').textContent));
+  // A measurement already handed to the measuring worker still arrives; then nothing moves.
+  await page.waitForTimeout(1000);
   const pausedAt = await page.evaluate(() => window.lab.network.result.history.length);
   const epochAt = await page.locator('#net-status').textContent();
   await page.waitForTimeout(1500);
@@ -73,6 +75,54 @@ test('a bad network setting is named and training can be cancelled', async () =>
   await page.click('#net-cancel');
   assert.equal(await page.evaluate(() => window.training), 'cancelled');
   assert.equal(await page.evaluate(() => window.lab.network.state), 'cancelled');
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('before Train every network chart says what will appear; the default Train draws them all', async () => {
+  const { page, problems, close } = await openPage(lab, '/');
+  for (const id of CHARTS) {
+    const note = page.locator(`#${id}-empty`);
+    assert.ok(await note.isVisible(), `${id}: its empty-state note is shown`);
+    assert.match(await note.textContent(), id === 'chart-net-compare' ? /Run Deep RFM above/ : /Press Train/);
+    const described = await page.getAttribute(`#${id}`, 'aria-describedby');
+    assert.ok(described.split(' ').includes(`${id}-empty`), `${id}: screen readers hear the note`);
+  }
+  const longTasks = await page.evaluateHandle(() => {
+    const seen = [];
+    new PerformanceObserver((list) => seen.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+    return seen;
+  });
+  await page.click('#train');
+  const result = await page.evaluate(() => new Promise((resolve) => {
+    const poll = () => (window.lab.network.state === 'done' ? resolve(window.lab.network.result) : setTimeout(poll, 100));
+    poll();
+  }));
+  // The defaults: the authors' network, 70 epochs measured every 20 (and at the end).
+  assert.equal(result.config.output_init, 'torch');
+  assert.deepEqual(result.history.map((m) => m.epoch), [0, 20, 40, 60, 70]);
+  const last = result.history.at(-1);
+  assert.ok(last.train_loss < 0.5 * result.history[0].train_loss, `the loss leaves its plateau: ${last.train_loss}`);
+  assert.ok(result.seconds_measuring > 0);
+  for (const layer of last.layers) {
+    assert.equal(typeof layer.little_collapse, 'boolean');
+    assert.ok(layer.nc1_drop === null || typeof layer.nc1_drop === 'number');
+  }
+  for (const id of CHARTS.slice(0, -1)) {
+    assert.ok(!(await page.locator(`#${id}-empty`).isVisible()), `${id}: the note is gone`);
+    const share = await inkedShare(page, id);
+    assert.ok(share > 0.01, `${id} has drawn content (${share})`);
+  }
+  // The comparison chart draws the network alone until Deep RFM has run.
+  assert.ok(await inkedShare(page, 'chart-net-compare') > 0.01);
+  const rows = page.locator('#net-share-table tbody tr');
+  assert.equal(await rows.count(), 5);
+  const little = last.layers.filter((l) => l.little_collapse).length;
+  assert.equal(await page.locator('#net-share-table tbody tr.little').count(), little);
+  if (little > 0) assert.match(await page.locator('#net-share-table').textContent(), /little collapse in this layer/);
+  assert.match(await page.locator('#net-status').textContent(), /^Done: 70 epochs/);
+  const longest = Math.max(0, ...(await longTasks.jsonValue()));
+  assert.ok(longest < 200, `the main thread was blocked for ${longest} ms`);
   assert.deepEqual(problems, []);
   await close();
 });
