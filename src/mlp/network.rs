@@ -8,7 +8,7 @@
 use nalgebra::DMatrix;
 
 use crate::error::{Error, Result};
-use crate::linalg::{Element, Mat, convert, product, product_transpose, transpose_gram, transpose_product};
+use crate::linalg::{Element, Mat, convert, outer_gram, product, product_transpose, transpose_gram, transpose_product};
 use crate::rng::Stream;
 
 use super::config::OutputInit;
@@ -261,15 +261,23 @@ impl Network<f64> {
     pub fn input_agop_middles(&self, pass: &Pass) -> Vec<Mat> {
         let depth = self.depth();
         let n = pass.output.nrows();
-        let mut middles: Vec<Mat> = self.weights[..depth].iter().map(|w| Mat::zeros(w.nrows(), w.nrows())).collect();
         let last = &self.weights[depth];
+        let mut middles: Vec<Mat> = self.weights[..depth].iter().map(|w| Mat::zeros(w.nrows(), w.nrows())).collect();
+        // The last hidden layer in one product instead of one per output: there the gradient of
+        // output c at sample i is m_i o w_c (m_i the 0/1 ReLU mask, w_c row c of the output
+        // layer), so sum_c sum_i g g^T = (W_out^T W_out) o (sum_i m_i m_i^T).
+        // (A NaN pre-activation stays NaN, for the caller's check.)
+        let mask = pass.pre[depth - 1].map(|z| if z > 0.0 { 1.0 } else if z <= 0.0 { 0.0 } else { f64::NAN });
+        middles[depth - 1] = column_gram(&mask).component_mul(&transpose_product(last, last));
         for c in 0..last.nrows() {
             // d f_c / d H_{depth-1} is the row c of the output layer for every sample.
             let mut upstream = Mat::from_fn(n, last.ncols(), |_, j| last[(c, j)]);
             for l in (0..depth).rev() {
                 apply_relu_mask(&mut upstream, &pass.pre[l]);
-                // sum_i g_i g_i^T over the rows g_i of the gradient, one triangle computed.
-                middles[l] += transpose_gram(&upstream);
+                if l + 1 < depth {
+                    // sum_i g_i g_i^T over the rows g_i of the gradient.
+                    middles[l] += column_gram(&upstream);
+                }
                 if l > 0 {
                     upstream = product(&upstream, &self.weights[l]);
                 }
@@ -277,6 +285,13 @@ impl Network<f64> {
         }
         middles
     }
+}
+
+/// `a^T a`, exactly symmetric, by the faster route of the build: natively faer's triangular
+/// kernel ([`transpose_gram`]); in wasm, row blocks of a transposed copy ([`outer_gram`]), which
+/// took the AGOPs of a default-sized measurement in about 1.6 s in the page against 2.5 s.
+fn column_gram(a: &Mat) -> Mat {
+    if cfg!(target_arch = "wasm32") { outer_gram(&a.transpose()) } else { transpose_gram(a) }
 }
 
 /// `W^T M W`, made exactly symmetric (it is in exact arithmetic) for the eigensolvers.
