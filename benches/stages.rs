@@ -9,8 +9,8 @@
 use std::path::PathBuf;
 
 use agop_collapse::bench::{mlp_workload, product_gflops, stage_seconds, workloads};
-use agop_collapse::mlp::MlpTraining;
 use agop_collapse::data::{self, DatasetSource, mnist::Mnist};
+use agop_collapse::mlp::MlpTraining;
 use agop_collapse::rfm::DeepRfm;
 use serde_json::{Map, Value, json};
 

@@ -4,8 +4,8 @@
 use web_time::Instant;
 
 use crate::data::{DataConfig, DatasetSource};
-use crate::mlp::MlpConfig;
 use crate::linalg::{Mat, product, product_f32};
+use crate::mlp::MlpConfig;
 use crate::report::RfmResult;
 use crate::rfm::RfmConfig;
 

@@ -11,8 +11,8 @@ use agop_collapse::features::FeatureKind;
 use agop_collapse::hash::{from_hash, network_from_hash, network_to_hash, to_hash};
 use agop_collapse::kernel::KernelKind;
 use agop_collapse::memory::default_budget;
-use agop_collapse::mlp::{MlpConfig, OutputInit};
 use agop_collapse::mlp::config::{MAX_DEPTH as NET_MAX_DEPTH, MAX_EPOCHS, MAX_WIDTH as NET_MAX_WIDTH};
+use agop_collapse::mlp::{MlpConfig, OutputInit};
 use agop_collapse::rfm::{MAX_DEPTH, MAX_WIDTH, RfmConfig};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -611,17 +611,19 @@ fn any_mlp_config() -> impl Strategy<Value = MlpConfig> {
         edgy_usize(),
         (any::<u32>(), any::<bool>()),
     )
-        .prop_map(|(data, depth, width, gain, learning_rate, batch_size, epochs, measure_every, (seed, torch))| MlpConfig {
-            data,
-            depth,
-            width,
-            gain,
-            output_init: if torch { OutputInit::Torch } else { OutputInit::Xavier },
-            learning_rate,
-            batch_size,
-            epochs,
-            measure_every,
-            seed,
+        .prop_map(|(data, depth, width, gain, learning_rate, batch_size, epochs, measure_every, (seed, torch))| {
+            MlpConfig {
+                data,
+                depth,
+                width,
+                gain,
+                output_init: if torch { OutputInit::Torch } else { OutputInit::Xavier },
+                learning_rate,
+                batch_size,
+                epochs,
+                measure_every,
+                seed,
+            }
         })
 }
 

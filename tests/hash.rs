@@ -125,7 +125,9 @@ fn the_network_settings_share_the_hash_with_deep_rfm() {
 /// no config can hold (wrapping sample counts, NaN in a setting the data ignores) are refused.
 #[test]
 fn settings_checked_together_do_not_depend_on_their_order() {
-    for hash in ["n=4&digits=0,1", "digits=0,1&n=4", "dataset=synthetic&n=6&classes=2", "n=15000&test=0&width=1&depth=1"] {
+    for hash in
+        ["n=4&digits=0,1", "digits=0,1&n=4", "dataset=synthetic&n=6&classes=2", "n=15000&test=0&width=1&depth=1"]
+    {
         let (config, messages) = from_hash(hash, &[]);
         assert_eq!(messages, Vec::<String>::new(), "{hash}");
         assert_eq!(from_hash(&to_hash(&config), &[]), (config, vec![]), "{hash} round-trips");

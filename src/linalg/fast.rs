@@ -68,11 +68,7 @@ pub(super) fn product_f32(n: usize, a: &[f32], b: &[f32], out: &mut [f32]) {
 /// `out = lhs rhs`: by faer natively; in wasm by the gemm crate's simd128 kernels, which run
 /// about 1.5 times faster there than faer's own (10.6 against 7 GFLOP/s in f64).
 /// Precondition: the shapes agree.
-fn product_into<T: Kernel>(
-    out: MatMut<'_, T>,
-    lhs: MatRef<'_, T>,
-    rhs: MatRef<'_, T>,
-) {
+fn product_into<T: Kernel>(out: MatMut<'_, T>, lhs: MatRef<'_, T>, rhs: MatRef<'_, T>) {
     #[cfg(not(target_arch = "wasm32"))]
     {
         faer::linalg::matmul::matmul(out, Accum::Replace, lhs, rhs, T::from(1.0), Par::Seq);

@@ -90,7 +90,11 @@ impl<'a, T: Scalar> Factor<'a, T> {
 
     /// The rows `rows` of `matrix`. Precondition: `rows` within its rows.
     pub fn rows(matrix: &'a DMatrix<T>, rows: Range<usize>) -> Self {
-        assert!(rows.start <= rows.end && rows.end <= matrix.nrows(), "rows {rows:?} of a matrix of {} rows", matrix.nrows());
+        assert!(
+            rows.start <= rows.end && rows.end <= matrix.nrows(),
+            "rows {rows:?} of a matrix of {} rows",
+            matrix.nrows()
+        );
         Factor { matrix, rows, transposed: false }
     }
 

@@ -5,8 +5,9 @@
 //! Phi ("in"), `Phi V` ("Vt"), `Phi V S` ("SVt"), `Phi W^T` ("USVt", the same NC1 as "SVt" since
 //! U has orthonormal columns) and `ReLU(Phi W^T)` ("out").
 
+use crate::data::Split;
 use crate::error::{Error, Result};
-use crate::kernel::{accuracy, argmax_rows};
+use crate::kernel::{accuracy, argmax_rows, signed_one_hot};
 use crate::linalg::{
     Mat, all_finite, outer_gram, product, psd_sqrt, svd, symmetric_eigen, transpose_gram, transpose_product,
 };
@@ -15,8 +16,6 @@ use crate::report::{DatasetSummary, MlpLayerReport, MlpMeasurement, MlpStages};
 
 use super::config::MlpConfig;
 use super::network::{Network, congruence, layer_sizes, mean_squared_error};
-use crate::data::Split;
-use crate::kernel::signed_one_hot;
 
 /// The five measured stages of a hidden layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -206,7 +206,8 @@ impl<T: Element> MlpTraining<T> {
         let mut order: Vec<usize> = (0..self.train.nrows()).collect();
         self.shuffle_rng.shuffle(&mut order);
         for batch in order.chunks(self.config.batch_size) {
-            let (squared_error, gradients) = batch_gradients(&self.network, &self.train, &self.targets, batch, self.threads);
+            let (squared_error, gradients) =
+                batch_gradients(&self.network, &self.train, &self.targets, batch, self.threads);
             if !squared_error.is_finite() {
                 return Err(Error::Diverged { epoch: self.epoch + 1 });
             }

@@ -267,7 +267,15 @@ impl Network<f64> {
         // output c at sample i is m_i o w_c (m_i the 0/1 ReLU mask, w_c row c of the output
         // layer), so sum_c sum_i g g^T = (W_out^T W_out) o (sum_i m_i m_i^T).
         // (A NaN pre-activation stays NaN, for the caller's check.)
-        let mask = pass.pre[depth - 1].map(|z| if z > 0.0 { 1.0 } else if z <= 0.0 { 0.0 } else { f64::NAN });
+        let mask = pass.pre[depth - 1].map(|z| {
+            if z > 0.0 {
+                1.0
+            } else if z <= 0.0 {
+                0.0
+            } else {
+                f64::NAN
+            }
+        });
         middles[depth - 1] = column_gram(&mask).component_mul(&transpose_product(last, last));
         for c in 0..last.nrows() {
             // d f_c / d H_{depth-1} is the row c of the output layer for every sample.

@@ -93,8 +93,9 @@ pub fn draw_stacked_bars<DB: DrawingBackend>(
     };
     draw_axes(&mut chart, &labels, &bar_label, &y, false, look)?;
 
-    let part_colour =
-        |part: usize| bars.colours.get(part).and_then(|text| parse_hex_colour(text)).unwrap_or_else(|| class_colour(part));
+    let part_colour = |part: usize| {
+        bars.colours.get(part).and_then(|text| parse_hex_colour(text)).unwrap_or_else(|| class_colour(part))
+    };
     for part in 0..bars.parts.len() {
         let colour = part_colour(part);
         let blocks = stacks.iter().enumerate().filter(|(_, stack)| stack[part] > 0.0).map(|(i, stack)| {
