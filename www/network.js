@@ -172,7 +172,7 @@ function onMeasured(message) {
     return;
   }
   run.history.push(JSON.parse(message.measurement));
-  draw();
+  run.drawn = draw();
   worker.postMessage({ type: 'record', measurement: message.measurement, seconds: message.seconds });
   showProgress(run.epoch ?? 0);
 }
@@ -215,15 +215,20 @@ function finish(state, message) {
   if (run === null || run.finished) return;
   run.finished = true;
   const waiters = run.waiters.splice(0);
-  setState(state);
   if (state === 'done') {
     const last = run.history.at(-1);
     const wall = (performance.now() - run.startedAt) / 1000;
-    status(`Done: ${last.epoch} epochs, train accuracy ${last.train_acc.toFixed(3)}${last.test_acc === null ? '' : `, test accuracy ${last.test_acc.toFixed(3)}`}, in ${wall.toFixed(1)} s.`);
     stopWorkers();
-    waiters.forEach((w) => w.resolve(network.result));
+    // Done once the last measurement's charts are drawn.
+    const { result } = network;
+    (run.drawn ?? Promise.resolve()).then(() => {
+      setState(state);
+      status(`Done: ${last.epoch} epochs, train accuracy ${last.train_acc.toFixed(3)}${last.test_acc === null ? '' : `, test accuracy ${last.test_acc.toFixed(3)}`}, in ${wall.toFixed(1)} s.`);
+      waiters.forEach((w) => w.resolve(result));
+    });
     return;
   }
+  setState(state);
   if (state === 'error') {
     network.error = message;
     showMessage(message);
@@ -253,8 +258,11 @@ function layerChoices(depth) {
   select.value = String(Math.min(chosen, depth));
 }
 
+/** Counts redraws; a redraw in progress gives way to a newer one. */
+let drawTurn = 0;
+
 /** Redraws the panel's charts from the measurements so far (and Deep RFM's last result). */
-export function draw() {
+export async function draw() {
   const history = run?.history ?? [];
   for (const id of CHARTS.slice(0, -1)) setEmpty(id, history.length === 0);
   if (history.length === 0) {
@@ -267,29 +275,38 @@ export function draw() {
   const epochs = history.map((m) => m.epoch);
   const series = (name, colour, values, dashed = false) => ({ name, colour, dashed, points: epochs.map((e, i) => [e, values[i]]) });
 
-  line('chart-net-loss', {
-    x_label: 'epoch', y_label: 'loss (log) / accuracy', log_y: true, integer_x: true,
-    series: [
-      series('train loss', '#000000', history.map((m) => m.train_loss)),
-      series('train accuracy', '#0072B2', history.map((m) => m.train_acc)),
-      ...(history[0].test_acc === null ? [] : [series('test accuracy', '#D55E00', history.map((m) => m.test_acc), true)]),
-    ],
-  });
-  line('chart-net-nc1', {
-    x_label: 'epoch', y_label: `NC1, layer ${layer + 1}`, log_y: true, integer_x: true,
-    series: ['in', 'SVt', 'out'].map((stage) => series(stage, COLOURS[stage], history.map((m) => m.layers[layer].stages[stage].nc1), stage === 'SVt')),
-  });
-  drawShares(history.at(-1));
   const atStart = history[0].layers[layer].nfa;
-  line('chart-net-nfa', {
-    x_label: 'epoch', y_label: `correlation, layer ${layer + 1}`, log_y: false, integer_x: true,
-    series: [
-      series('with AGOP^1/2', '#0072B2', history.map((m) => m.layers[layer].nfa)),
-      series('with AGOP', '#009E73', history.map((m) => m.layers[layer].nfa_agop)),
-      { name: 'at initialisation', colour: '#999999', dashed: true, points: [[epochs[0], atStart], [epochs.at(-1), atStart]] },
-    ],
-  });
-  drawComparison();
+  // One chart per task: a measurement's redraw never holds the main thread for long.
+  const steps = [
+    () => line('chart-net-loss', {
+      x_label: 'epoch', y_label: 'loss (log) / accuracy', log_y: true, integer_x: true,
+      series: [
+        series('train loss', '#000000', history.map((m) => m.train_loss)),
+        series('train accuracy', '#0072B2', history.map((m) => m.train_acc)),
+        ...(history[0].test_acc === null ? [] : [series('test accuracy', '#D55E00', history.map((m) => m.test_acc), true)]),
+      ],
+    }),
+    () => line('chart-net-nc1', {
+      x_label: 'epoch', y_label: `NC1, layer ${layer + 1}`, log_y: true, integer_x: true,
+      series: ['in', 'SVt', 'out'].map((stage) => series(stage, COLOURS[stage], history.map((m) => m.layers[layer].stages[stage].nc1), stage === 'SVt')),
+    }),
+    () => drawShares(history.at(-1)),
+    () => line('chart-net-nfa', {
+      x_label: 'epoch', y_label: `correlation, layer ${layer + 1}`, log_y: false, integer_x: true,
+      series: [
+        series('with AGOP^1/2', '#0072B2', history.map((m) => m.layers[layer].nfa)),
+        series('with AGOP', '#009E73', history.map((m) => m.layers[layer].nfa_agop)),
+        { name: 'at initialisation', colour: '#999999', dashed: true, points: [[epochs[0], atStart], [epochs.at(-1), atStart]] },
+      ],
+    }),
+    () => drawComparison(),
+  ];
+  const turn = ++drawTurn;
+  for (const step of steps) {
+    if (turn !== drawTurn) return; // a newer redraw took over
+    step();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
 }
 
 /**
