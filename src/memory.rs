@@ -56,7 +56,9 @@ pub fn rfm_peak_bytes(shape: RunShape, width: usize) -> u64 {
 /// activations of every layer for the whole training and test sets, kept for the measurements
 /// (2 (n + m) h (L + 1)); a measurement's backpropagated gradients (one class at a time), the
 /// AGOP of every layer's input, the Gram, root and SVD work, and the rotated and scaled features
-/// (4 n q + d^2 + (L + 6) h^2, with q = max(d, h)).
+/// (4 n q + d^2 + (L + 6) h^2, with q = max(d, h)); and the training set and targets copied to
+/// f32 for training (n (d + K) / 2). Weights and moments are counted in f64 though training keeps
+/// them in f32: the measurement's f64 copy of the weights takes the difference.
 pub fn mlp_peak_bytes(shape: RunShape, depth: usize, width: usize) -> u64 {
     let (n, m, d, k) = (shape.n_train as u64, shape.n_test as u64, shape.dim as u64, shape.classes as u64);
     let (layers, h) = (depth as u64, width as u64);
@@ -64,7 +66,8 @@ pub fn mlp_peak_bytes(shape: RunShape, depth: usize, width: usize) -> u64 {
     let activations = 2 * (n + m) * h * (layers + 1);
     let widest = d.max(h);
     let measurement = 4 * n * widest + d * d + (layers + 6) * h * h;
-    SLACK + F64 * (4 * weights + activations + measurement)
+    let single_precision_copies = (n * (d + k)).div_ceil(2);
+    SLACK + F64 * (4 * weights + activations + measurement + single_precision_copies)
 }
 
 /// Refuses a run whose `peak` estimate (a function of the training-set size, the rest of
