@@ -328,7 +328,7 @@ function drawShares(last) {
     const row = document.createElement('tr');
     row.className = l.little_collapse ? 'little' : '';
     const cells = [String(l.layer), `${l.stages.in.nc1.toPrecision(3)} → ${l.stages.out.nc1.toPrecision(3)}`, fall(l),
-      l.little_collapse ? `${share(l)} (little collapse in this layer)` : share(l)];
+      l.little_collapse ? `${share(l)}, little collapse in this layer` : share(l)];
     for (const text of cells) {
       const cell = document.createElement('td');
       cell.textContent = text;
