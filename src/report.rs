@@ -190,4 +190,9 @@ pub struct MlpResult {
     /// The part of `seconds_total` spent measuring.
     #[serde(default)]
     pub seconds_measuring: f64,
+    /// The mean training loss of every epoch trained so far, epoch 1 first: the squared errors
+    /// of its batches, each taken just before the batch's update, averaged over all entries.
+    /// Cheap, so known for every epoch, not only the measured ones.
+    #[serde(default)]
+    pub epoch_losses: Vec<f64>,
 }

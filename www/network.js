@@ -158,6 +158,7 @@ function onMessage(message) {
       run.pending += 1;
       measurer.postMessage({ type: 'measure', epoch: message.due.epoch, weights: message.due.weights }, [message.due.weights.buffer]);
     }
+    drawLoss();
   }
   showProgress(message.epoch ?? 0);
   const paused = network.state === 'paused';
@@ -278,14 +279,7 @@ export async function draw() {
   const atStart = history[0].layers[layer].nfa;
   // One chart per task: a measurement's redraw never holds the main thread for long.
   const steps = [
-    () => line('chart-net-loss', {
-      x_label: 'epoch', y_label: 'loss (log) / accuracy', log_y: true, integer_x: true,
-      series: [
-        series('train loss', '#000000', history.map((m) => m.train_loss)),
-        series('train accuracy', '#0072B2', history.map((m) => m.train_acc)),
-        ...(history[0].test_acc === null ? [] : [series('test accuracy', '#D55E00', history.map((m) => m.test_acc), true)]),
-      ],
-    }),
+    () => drawLoss(),
     () => line('chart-net-nc1', {
       x_label: 'epoch', y_label: `NC1, layer ${layer + 1}`, log_y: true, integer_x: true,
       series: ['in', 'SVt', 'out'].map((stage) => series(stage, COLOURS[stage], history.map((m) => m.layers[layer].stages[stage].nc1), stage === 'SVt')),
@@ -307,6 +301,26 @@ export async function draw() {
     step();
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
+}
+
+/**
+ * Loss and accuracies at the measurements, with the loss of every epoch as training saw it (the
+ * mean over its batches), which arrives with every epoch.
+ */
+function drawLoss() {
+  const history = run?.history ?? [];
+  if (history.length === 0) return;
+  const series = (name, colour, values, dashed = false) => ({ name, colour, dashed, points: history.map((m, i) => [m.epoch, values[i]]) });
+  const during = (network.result?.epoch_losses ?? []).map((loss, e) => [e + 1, loss]);
+  line('chart-net-loss', {
+    x_label: 'epoch', y_label: 'loss (log) / accuracy', log_y: true, integer_x: true,
+    series: [
+      series('train loss', '#000000', history.map((m) => m.train_loss)),
+      ...(during.length === 0 ? [] : [{ name: 'loss during each epoch', colour: '#999999', dashed: false, points: during }]),
+      series('train accuracy', '#0072B2', history.map((m) => m.train_acc)),
+      ...(history[0].test_acc === null ? [] : [series('test accuracy', '#D55E00', history.map((m) => m.test_acc), true)]),
+    ],
+  });
 }
 
 /**

@@ -58,6 +58,8 @@ pub struct MlpTraining<T: Element = f32> {
     /// Seconds spent inside `train_epochs`, and the part of them spent measuring.
     seconds: f64,
     seconds_measuring: f64,
+    /// The mean loss over each epoch's batches, as training saw them.
+    epoch_losses: Vec<f64>,
 }
 
 impl MlpTraining<f32> {
@@ -107,6 +109,7 @@ impl<T: Element> MlpTraining<T> {
             history: Vec::new(),
             seconds: 0.0,
             seconds_measuring: 0.0,
+            epoch_losses: Vec::new(),
         })
     }
 
@@ -205,14 +208,17 @@ impl<T: Element> MlpTraining<T> {
     fn train_epoch(&mut self) -> Result<()> {
         let mut order: Vec<usize> = (0..self.train.nrows()).collect();
         self.shuffle_rng.shuffle(&mut order);
+        let mut total_squared_error = 0.0;
         for batch in order.chunks(self.config.batch_size) {
             let (squared_error, gradients) =
                 batch_gradients(&self.network, &self.train, &self.targets, batch, self.threads);
             if !squared_error.is_finite() {
                 return Err(Error::Diverged { epoch: self.epoch + 1 });
             }
+            total_squared_error += squared_error.as_f64();
             self.adam.step(self.network.weights_mut(), &gradients);
         }
+        self.epoch_losses.push(total_squared_error / self.targets.len() as f64);
         Ok(())
     }
 
@@ -265,6 +271,7 @@ impl<T: Element> MlpTraining<T> {
             history: self.history.clone(),
             seconds_total: self.seconds,
             seconds_measuring: self.seconds_measuring,
+            epoch_losses: self.epoch_losses.clone(),
         }
     }
 
@@ -277,6 +284,7 @@ impl<T: Element> MlpTraining<T> {
             history: self.history,
             seconds_total: self.seconds,
             seconds_measuring: self.seconds_measuring,
+            epoch_losses: self.epoch_losses,
         }
     }
 }

@@ -103,6 +103,7 @@ test('before Train every network chart says what will appear; the default Train 
   // The defaults: the authors' network, 70 epochs measured every 20 (and at the end).
   assert.equal(result.config.output_init, 'torch');
   assert.deepEqual(result.history.map((m) => m.epoch), [0, 20, 40, 60, 70]);
+  assert.equal(result.epoch_losses.length, 70, 'the loss of every epoch');
   const last = result.history.at(-1);
   assert.ok(last.train_loss < 0.5 * result.history[0].train_loss, `the loss leaves its plateau: ${last.train_loss}`);
   assert.ok(result.seconds_measuring > 0);
