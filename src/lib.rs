@@ -19,6 +19,7 @@
 //! - [`agop`]: the closed-form AGOP of a kernel predictor.
 //! - [`features`]: random feature maps (ReLU, cos, identity).
 //! - [`nc`]: neural-collapse metrics.
+//! - [`rate`]: the rate of collapse, a fitted factor per layer.
 //! - [`parallel`]: the large products of a layer, split between this core and a helper.
 //! - [`rfm`]: Deep RFM, one layer at a time.
 //! - [`mlp`]: a trained ReLU network: singular-structure stages of every layer, NFA correlation.
@@ -44,6 +45,7 @@ pub mod mlp;
 pub mod nc;
 pub mod parallel;
 pub mod plot;
+pub mod rate;
 pub mod report;
 pub mod rfm;
 pub mod rng;

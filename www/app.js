@@ -1,6 +1,6 @@
 // The page: settings <-> URL hash, runs in the worker, live charts, and window.lab for embedders.
 import { configFromHash, configToHash, freshSeed, validateRfmConfig, version } from './pkg/agop_collapse.js';
-import { clearCharts, drawLayerCharts, drawPictures, STAGES } from './charts.js';
+import { clearCharts, collapseRates, drawLayerCharts, drawPictures, STAGES } from './charts.js';
 import { applyHideAndLock, setupClassroomDialog } from './classroom.js';
 import { autorun, embedCode, embedded, setupEmbed, whenVisible } from './embed.js';
 import { setupExports } from './exports.js';
@@ -321,9 +321,24 @@ function redraw() {
   redrawPictures();
 }
 
+/** The layers of the rate fit: `{ from, to }` (`to` null: the last layer). */
+export function fitRange() {
+  const from = Math.max(1, Math.round(Number($('nc1-fit-from').value) || 1));
+  const to = $('nc1-fit-to').value === '' ? null : Math.max(from, Math.round(Number($('nc1-fit-to').value)));
+  return { from, to };
+}
+
 function redrawLayerCharts() {
   if (session === null || session.layers.length === 0) return;
-  drawLayerCharts(session.layers, { nc1Variant: $('nc1-variant').value, nc2Variant: $('nc2-variant').value });
+  const nc1Variant = $('nc1-variant').value;
+  const fit = $('nc1-fit').checked ? fitRange() : null;
+  drawLayerCharts(session.layers, { nc1Variant, nc2Variant: $('nc2-variant').value, fit });
+  const range = fitRange();
+  const rates = collapseRates(session.layers, nc1Variant, range);
+  const last = range.to ?? session.layers.at(-1).layer;
+  const parts = STAGES.filter((stage) => rates[stage]).map((stage) => `${stage} x${rates[stage].factor.toFixed(2)}`);
+  $('nc1-rates').textContent = parts.length === 0 ? ''
+    : `Fitted factor per layer of ${nc1Variant}, layers ${range.from} to ${last}: ${parts.join(', ')}.`;
 }
 
 function redrawPictures() {
@@ -352,6 +367,22 @@ function renderTable() {
     }
   }
   body.replaceChildren(...rows);
+  // The rate of collapse of every metric over the fit's layers: one row per stage.
+  const range = fitRange();
+  const layers = session?.layers ?? [];
+  const rates = Object.fromEntries(METRICS.map((m) => [m, collapseRates(layers, m, range)]));
+  const footer = STAGES.filter((stage) => rates.nc1[stage]).map((stage) => {
+    const row = document.createElement('tr');
+    const cells = [`x/layer, ${range.from}–${range.to ?? layers.at(-1).layer}`, stage, ...METRICS.map((m) => rates[m][stage]?.factor.toFixed(3) ?? '–')];
+    cells.forEach((text, i) => {
+      const cell = document.createElement(i < 2 ? 'th' : 'td');
+      if (i < 2) cell.scope = 'row';
+      cell.textContent = text;
+      row.append(cell);
+    });
+    return row;
+  });
+  $('metrics-table').tFoot.replaceChildren(...footer);
 }
 
 function say(text) {
@@ -413,6 +444,12 @@ async function main() {
   window.addEventListener('hashchange', applyHash);
   $('nc1-variant').addEventListener('change', redraw);
   $('nc2-variant').addEventListener('change', redraw);
+  for (const id of ['nc1-fit', 'nc1-fit-from', 'nc1-fit-to']) {
+    $(id).addEventListener('change', () => {
+      redrawLayerCharts();
+      renderTable();
+    });
+  }
   $('view-stage').addEventListener('change', redrawPictures);
   $('view-layer').addEventListener('input', () => {
     $('view-layer-value').textContent = $('view-layer').value;
@@ -426,7 +463,7 @@ async function main() {
       drawNetwork();
     }, 150);
   });
-  setupExports(() => lab.result, showMessage);
+  setupExports(() => lab.result, showMessage, fitRange);
   $('copy-link').addEventListener('click', () => copy(location.href, 'Link'));
   $('copy-embed').addEventListener('click', () => {
     $('embed-code').value = embedCode(location.hash);

@@ -1,5 +1,5 @@
 // Turns layer reports and pictures into chart specs and draws them with the wasm draw calls.
-import { drawHeatmap, drawImageGrid, drawLineChart, drawScatter, drawStackedBars } from './pkg/agop_collapse.js';
+import { drawHeatmap, drawImageGrid, drawLineChart, drawScatter, drawStackedBars, fitRate } from './pkg/agop_collapse.js';
 
 /** Okabe-Ito colours, safe for colour-blind readers: one per Deep RFM stage. */
 export const STAGE_COLOURS = { X: '#0072B2', MX: '#D55E00', PhiMX: '#009E73' };
@@ -21,9 +21,37 @@ function line(id, spec) {
   drawLineChart(canvas(id), JSON.stringify({ title: '', integer_x: true, ...spec }));
 }
 
-/** Redraws the per-layer charts from every report so far. */
-export function drawLayerCharts(layers, { nc1Variant, nc2Variant }) {
-  line('chart-nc1', { x_label: 'layer', y_label: nc1Variant, log_y: true, series: stageSeries(layers, nc1Variant) });
+/**
+ * The rate of collapse of `metric` at every stage: a least-squares fit of its logarithm against
+ * the layer over the layers `from`..`to` (`to` null: the last). `{ X: fit, MX: fit, PhiMX: fit }`,
+ * each `{ factor, intercept }` or null (fewer than two layers in the range).
+ */
+export function collapseRates(layers, metric, { from, to }) {
+  const chosen = layers.filter((l) => l.layer >= from && (to === null || l.layer <= to));
+  const layerNumbers = Float64Array.from(chosen.map((l) => l.layer));
+  return Object.fromEntries(STAGES.map((stage) => [stage,
+    JSON.parse(fitRate(layerNumbers, Float64Array.from(chosen.map((l) => l.stages[stage][metric]))))]));
+}
+
+/**
+ * Redraws the per-layer charts from every report so far. With `fit` (`{ from, to }`), the NC1
+ * chart adds each stage's fitted exponential over those layers, its factor in the legend.
+ */
+export function drawLayerCharts(layers, { nc1Variant, nc2Variant, fit = null }) {
+  const nc1 = stageSeries(layers, nc1Variant);
+  if (fit) {
+    const rates = collapseRates(layers, nc1Variant, fit);
+    const within = layers.filter((l) => l.layer >= fit.from && (fit.to === null || l.layer <= fit.to)).map((l) => l.layer);
+    for (const series of [...nc1]) {
+      const rate = rates[series.name];
+      if (!rate) continue;
+      const stage = series.name;
+      series.name = `${stage}: x${rate.factor.toFixed(2)} per layer`;
+      const at = (layer) => Math.exp(rate.intercept + layer * Math.log(rate.factor));
+      nc1.push({ name: '', colour: STAGE_COLOURS[stage], dashed: true, points: [within[0], within.at(-1)].map((l) => [l, at(l)]) });
+    }
+  }
+  line('chart-nc1', { x_label: 'layer', y_label: nc1Variant, log_y: true, series: nc1 });
   line('chart-nc2', { x_label: 'layer', y_label: nc2Variant, log_y: true, series: stageSeries(layers, nc2Variant) });
   const accuracy = [
     { name: 'train', colour: '#0072B2', dashed: false, points: layers.map((l) => [l.layer, l.train_acc]) },

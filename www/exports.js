@@ -1,5 +1,7 @@
 // Taking results away: charts as PNG, results as JSON and CSV, the link of the run.
 
+import { collapseRates, STAGES } from './charts.js';
+
 const METRICS = ['nc1', 'nc1_trace', 'nc1_papyan', 'nc1_wt', 'nc2', 'nc2_orth', 'nc2_equinorm', 'nc2_equiangle', 'ncc_agreement'];
 
 function download(name, blob) {
@@ -13,20 +15,34 @@ function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** One row per layer and stage: every metric, and the layer's accuracies. */
-export function resultCsv(result) {
+/**
+ * One row per layer and stage: every metric, and the layer's accuracies; then, with `range`
+ * (`{ from, to }`), one row per stage of the factor per layer of every metric fitted over those
+ * layers (layer column `fit FROM-TO`).
+ */
+export function resultCsv(result, range = null) {
   const rows = [['layer', 'stage', ...METRICS, 'train_acc', 'test_acc'].join(',')];
   for (const layer of result.layers) {
-    for (const stage of ['X', 'MX', 'PhiMX']) {
+    for (const stage of STAGES) {
       const values = METRICS.map((m) => layer.stages[stage][m]);
       rows.push([layer.layer, stage, ...values, layer.train_acc, layer.test_acc ?? ''].join(','));
+    }
+  }
+  if (range && result.layers.length > 0) {
+    const rates = Object.fromEntries(METRICS.map((m) => [m, collapseRates(result.layers, m, range)]));
+    const label = `fit ${range.from}-${range.to ?? result.layers.at(-1).layer}`;
+    for (const stage of STAGES) {
+      if (rates.nc1[stage]) rows.push([label, stage, ...METRICS.map((m) => rates[m][stage]?.factor ?? ''), '', ''].join(','));
     }
   }
   return `${rows.join('\n')}\n`;
 }
 
-/** Adds a "Save PNG" button under every chart, and wires the JSON, CSV and link buttons. */
-export function setupExports(getResult, showMessage) {
+/**
+ * Adds a "Save PNG" button under every chart, and wires the JSON, CSV and link buttons; the CSV
+ * carries the rate of collapse over the layers `getFitRange()` gives.
+ */
+export function setupExports(getResult, showMessage, getFitRange = () => null) {
   for (const canvas of document.querySelectorAll('#results canvas')) {
     const button = document.createElement('button');
     button.type = 'button';
@@ -46,6 +62,6 @@ export function setupExports(getResult, showMessage) {
     download('agop-collapse-result.json', new Blob([JSON.stringify(result, null, 2)], { type: 'application/json' }));
   }));
   document.getElementById('export-csv').addEventListener('click', withResult((result) => {
-    download('agop-collapse-result.csv', new Blob([resultCsv(result)], { type: 'text/csv' }));
+    download('agop-collapse-result.csv', new Blob([resultCsv(result, getFitRange())], { type: 'text/csv' }));
   }));
 }

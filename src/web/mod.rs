@@ -63,6 +63,15 @@ pub fn product_gflops(n: usize, single: bool, repeats: usize) -> f64 {
     crate::bench::product_gflops(n.max(1), single, repeats.max(1))
 }
 
+/// The rate of collapse over the points `(layers[i], values[i])` (see [`crate::rate::fit_rate`]):
+/// `{ factor, intercept }`, or `null` when no fit exists (fewer than two layers, a value not
+/// positive). Precondition: as many layers as values.
+#[wasm_bindgen(js_name = fitRate)]
+pub fn fit_rate(layers: &[f64], values: &[f64]) -> String {
+    let points: Vec<(f64, f64)> = layers.iter().copied().zip(values.iter().copied()).collect();
+    serde_json::to_string(&crate::rate::fit_rate(&points)).expect("a fit serialises")
+}
+
 /// The crate version, for the page's footer and for bug reports.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -27,13 +27,6 @@ impl NetworkExperiment {
         Ok(NetworkExperiment { training: MlpTraining::new(config, split)? })
     }
 
-    /// Trains up to `epochs` epochs (the first call measures the untrained network only) and
-    /// returns the measurement JSON when one falls due, else `undefined`.
-    pub fn train(&mut self, epochs: usize) -> Result<Option<String>, JsError> {
-        let measurement = self.training.train_epochs(epochs)?;
-        Ok(measurement.map(|m| serde_json::to_string(m).expect("measurement serialises")))
-    }
-
     /// Trains up to `epochs` epochs without measuring; returns the epoch whose measurement fell
     /// due (0 on the first call), else `undefined`. The page then measures [`Self::weights`] in
     /// its measuring worker and hands the result back with [`Self::record`].

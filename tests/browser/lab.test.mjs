@@ -153,3 +153,36 @@ test('an invalid value in the link shows a message and the page still works', as
   assert.deepEqual(problems, []);
   await close();
 });
+
+test('the rate of collapse: fitted factors per layer in the text, the chart, the table and the CSV', async () => {
+  const { page, problems, close } = await openPage(lab);
+  const result = await page.evaluate(() => window.lab.run({ data: { n_train: 200, n_test: 0 }, depth: 5 }));
+  // Least squares of ln NC1 on the layer over layers 2..5 (the default: all but the first).
+  const expected = (stage) => {
+    const points = result.layers.filter((l) => l.layer >= 2).map((l) => [l.layer, Math.log(l.stages[stage].nc1)]);
+    const mx = points.reduce((a, p) => a + p[0], 0) / points.length;
+    const my = points.reduce((a, p) => a + p[1], 0) / points.length;
+    const slope = points.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0) / points.reduce((a, p) => a + (p[0] - mx) ** 2, 0);
+    return Math.exp(slope);
+  };
+  const text = await page.locator('#nc1-rates').textContent();
+  assert.match(text, /layers 2 to 5: X x[0-9.]+, MX x[0-9.]+, PhiMX x[0-9.]+\./);
+  assert.ok(text.includes(`X x${expected('X').toFixed(2)}`), `${text} against ${expected('X')}`);
+  const footer = page.locator('#metrics-table tfoot tr');
+  assert.equal(await footer.count(), 3);
+  assert.equal(Number(await footer.nth(1).locator('td').first().textContent()), Number(expected('MX').toFixed(3)));
+  const csv = await page.evaluate(async () => (await import('./exports.js')).resultCsv(window.lab.result, { from: 2, to: null }));
+  const fitRow = csv.trim().split('\n').find((row) => row.startsWith('fit 2-5,PhiMX,'));
+  assert.ok(fitRow, csv);
+  assert.ok(Math.abs(Number(fitRow.split(',')[2]) / expected('PhiMX') - 1) < 1e-9, fitRow);
+  // Drawn on the chart when asked: the fitted lines add ink; a narrower range changes the text.
+  const before = await inkedShare(page, 'chart-nc1');
+  await page.check('#nc1-fit');
+  assert.ok(await inkedShare(page, 'chart-nc1') > before, 'the fitted lines are drawn');
+  await page.fill('#nc1-fit-to', '4');
+  await page.locator('#nc1-fit-to').dispatchEvent('change');
+  assert.match(await page.locator('#nc1-rates').textContent(), /layers 2 to 4:/);
+  assert.match(await footer.first().locator('th').first().textContent(), /2–4/);
+  assert.deepEqual(problems, []);
+  await close();
+});
