@@ -48,7 +48,7 @@ fn cos_only(c: &RfmConfig) -> bool {
 
 /// In the order they are applied (`rank` after `dim`, so that their joint check sees both) and
 /// written (the seed last, so links read naturally).
-const SETTINGS: [Setting<RfmConfig>; 19] = [
+const SETTINGS: [Setting<RfmConfig>; 20] = [
     Setting {
         key: "dataset",
         write: |c| String::from(c.data.dataset.clone()),
@@ -180,6 +180,13 @@ const SETTINGS: [Setting<RfmConfig>; 19] = [
         write: |c| c.sigma.to_string(),
         read: |c, v| set(&mut c.sigma, "sigma", v, "a number"),
         applies: cos_only,
+    },
+    Setting {
+        key: "projection",
+        write: |c| c.projection.name().to_string(),
+        read: |c, v| set(&mut c.projection, "projection", v, "agop, none, centred, class-means or random-spectrum"),
+        // Links of the paper's Deep RFM stay as they were.
+        applies: |c| c.projection != crate::projection::Projection::Agop,
     },
     Setting {
         key: "seed",

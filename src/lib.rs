@@ -19,6 +19,7 @@
 //! - [`agop`]: the closed-form AGOP of a kernel predictor.
 //! - [`features`]: random feature maps (ReLU, cos, identity).
 //! - [`nc`]: neural-collapse metrics.
+//! - [`projection`]: what a Deep RFM layer projects with (the AGOP, or a control).
 //! - [`rate`]: the rate of collapse, a fitted factor per layer.
 //! - [`parallel`]: the large products of a layer, split between this core and a helper.
 //! - [`rfm`]: Deep RFM, one layer at a time.
@@ -45,6 +46,7 @@ pub mod mlp;
 pub mod nc;
 pub mod parallel;
 pub mod plot;
+pub mod projection;
 pub mod rate;
 pub mod report;
 pub mod rfm;

@@ -8,7 +8,7 @@
 use nalgebra::SymmetricEigen;
 use serde::{Deserialize, Serialize};
 
-use crate::linalg::Mat;
+use crate::linalg::{Mat, transpose_gram};
 
 /// Eigenvalues of `Sigma_B` below this share of its largest are treated as zero in its
 /// pseudo-inverse (the centred means have rank at most K-1, so one is always exactly zero).
@@ -76,6 +76,19 @@ pub fn class_means(features: &Mat, labels: &[usize], classes: usize) -> Mat {
         row /= count as f64;
     }
     sums
+}
+
+/// The between-class scatter `Sigma_B = (1/K) sum_c (mu_c - mu_G)(mu_c - mu_G)^T` (p x p), with
+/// `mu_G` the mean of the class means; its trace is the denominator of NC1. Preconditions: every
+/// class in `0..classes` has a sample; labels within it.
+pub fn between_class_scatter(features: &Mat, labels: &[usize], classes: usize) -> Mat {
+    let means = class_means(features, labels, classes);
+    let global_mean = means.row_mean();
+    let mut centred = means;
+    for mut row in centred.row_iter_mut() {
+        row -= &global_mean;
+    }
+    transpose_gram(&centred) / classes as f64
 }
 
 /// Measures every collapse metric of `features` (N x p) with class `labels` in `0..classes`

@@ -18,6 +18,7 @@ use crate::kernel::{Kernel, KernelKind, accuracy, argmax_rows, signed_one_hot};
 use crate::linalg::{Mat, PsdSqrt, all_finite, normalize_rows, product, psd_sqrt, rows_times, solve_spd, stack_rows};
 use crate::memory::{self, RunShape, rfm_peak_bytes};
 use crate::nc::{Metrics, measure};
+use crate::projection::{self, Projection};
 use crate::parallel::{Job, Offload, block_on, split_rows};
 use crate::report::{AgopSummary, DatasetSummary, LayerReport, RfmResult, RfmStages, StageSeconds};
 use crate::rng::{Purpose, Stream};
@@ -53,6 +54,9 @@ pub struct RfmConfig {
     pub width: usize,
     /// Scale of the Cauchy weights of the cos map.
     pub sigma: f64,
+    /// What each layer projects with: the AGOP (the paper's Deep RFM) or a control (see
+    /// [`Projection`]).
+    pub projection: Projection,
     /// The seed every random draw flows from.
     pub seed: u32,
 }
@@ -68,6 +72,7 @@ impl Default for RfmConfig {
             feature: FeatureKind::Relu,
             width: 256,
             sigma: 0.05,
+            projection: Projection::Agop,
             seed: 0,
         }
     }
@@ -91,6 +96,13 @@ impl RfmConfig {
         }
         if !(self.sigma.is_finite() && self.sigma > 0.0) {
             return Err(Error::config("sigma", format!("must be a positive number, got {}", self.sigma)));
+        }
+        if self.projection == Projection::Centred && self.kernel == KernelKind::Linear {
+            return Err(Error::config(
+                "projection",
+                "centred needs the laplace or gaussian kernel: a linear predictor has the same gradient \
+                 everywhere, so the covariance of its gradients is zero",
+            ));
         }
         match self.data.shape() {
             Some(shape) => self.check_memory(shape),
@@ -190,6 +202,8 @@ pub struct DeepRfm {
     test_labels: Vec<usize>,
     targets: Mat,
     feature_rng: Stream,
+    /// Random bases of the `random-spectrum` projection.
+    projection_rng: Stream,
     layers: Vec<LayerReport>,
 }
 
@@ -203,6 +217,7 @@ impl DeepRfm {
         let classes = dataset.classes;
         Ok(DeepRfm {
             feature_rng: Stream::new(config.seed as u64, Purpose::Features),
+            projection_rng: Stream::new(config.seed as u64, Purpose::Projection),
             targets: signed_one_hot(&split.train.labels, classes),
             train: split.train.features,
             test: split.test.features,
@@ -302,16 +317,40 @@ impl DeepRfm {
         lap(&mut seconds.solve);
 
         observer.step_started(layer, Step::Agop);
-        let form = AgopForm::cheaper(self.train.nrows(), dim_in, classes);
-        let gradient_outer = agop_with(form, &kernel, &self.train, train_kernel, &alpha, offload).await?;
-        let normalised = normalise_by_max(&gradient_outer);
+        let projection = self.config.projection;
+        let mean_gradients = (projection == Projection::Centred)
+            .then(|| projection::mean_gradients(&kernel, &self.train, &train_kernel, &alpha));
+        // `none` and `class-means` need no AGOP; `centred` subtracts the mean gradients' part.
+        let normalised = match projection {
+            Projection::None => Mat::identity(dim_in, dim_in),
+            Projection::ClassMeans => projection::class_means_projection(&self.train, &self.labels, classes),
+            Projection::Agop | Projection::Centred | Projection::RandomSpectrum => {
+                let form = AgopForm::cheaper(self.train.nrows(), dim_in, classes);
+                let gradient_outer = agop_with(form, &kernel, &self.train, train_kernel, &alpha, offload).await?;
+                normalise_by_max(&match &mean_gradients {
+                    Some(means) => projection::centred_agop(&gradient_outer, means),
+                    None => gradient_outer,
+                })
+            }
+        };
         // Symmetric in exact arithmetic; make it so in floating point before the eigensolver.
         let normalised = (&normalised + normalised.transpose()) * 0.5;
         ensure_finite(&normalised, layer, "AGOP")?;
         lap(&mut seconds.agop);
 
         observer.step_started(layer, Step::Sqrt);
-        let root = psd_sqrt(&normalised).ok_or_else(|| Error::NonFinite { layer, stage: "AGOP".into() })?;
+        let (normalised, root) = match projection {
+            Projection::None => projection::identity(dim_in),
+            _ => {
+                let root = psd_sqrt(&normalised).ok_or_else(|| Error::NonFinite { layer, stage: "AGOP".into() })?;
+                if projection == Projection::RandomSpectrum {
+                    let basis = projection::random_orthonormal(dim_in, &mut self.projection_rng);
+                    projection::on_basis(&root.eigenvalues, &basis)
+                } else {
+                    (normalised, root)
+                }
+            }
+        };
         // Drawn now, so that the helper maps the rows it projects at once.
         let map = Arc::new(RandomFeatures::draw(
             self.config.feature,

@@ -23,6 +23,8 @@ pub enum Purpose {
     Shuffle = 4,
     /// Starting directions of iterative methods behind pictures (PCA).
     Views = 5,
+    /// Random bases of Deep RFM's `random-spectrum` projection.
+    Projection = 6,
 }
 
 /// A seeded random stream.

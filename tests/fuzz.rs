@@ -13,6 +13,7 @@ use agop_collapse::kernel::KernelKind;
 use agop_collapse::memory::default_budget;
 use agop_collapse::mlp::config::{MAX_DEPTH as NET_MAX_DEPTH, MAX_EPOCHS, MAX_WIDTH as NET_MAX_WIDTH};
 use agop_collapse::mlp::{MlpConfig, OutputInit};
+use agop_collapse::projection::Projection;
 use agop_collapse::rfm::{MAX_DEPTH, MAX_WIDTH, RfmConfig};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -39,7 +40,7 @@ fn fuzz_config() -> ProptestConfig {
 // Values
 
 /// The Deep RFM keys of a hash, as in `SETTINGS` of src/hash.rs.
-const RFM_KEYS: [&str; 19] = [
+const RFM_KEYS: [&str; 20] = [
     "dataset",
     "n",
     "test",
@@ -58,6 +59,7 @@ const RFM_KEYS: [&str; 19] = [
     "feature",
     "width",
     "sigma",
+    "projection",
     "seed",
 ];
 
@@ -479,6 +481,10 @@ fn valid_data_config() -> impl Strategy<Value = DataConfig> {
 /// A valid Deep RFM config (sigma keeps its default unless the cos map uses it). Drawing every
 /// field in its range is not enough: the run must also fit the memory budget, which `validate`
 /// alone knows.
+fn projection_kind() -> impl Strategy<Value = Projection> {
+    select(Projection::ALL.to_vec())
+}
+
 fn valid_rfm_config() -> impl Strategy<Value = RfmConfig> {
     (
         valid_data_config(),
@@ -489,9 +495,9 @@ fn valid_rfm_config() -> impl Strategy<Value = RfmConfig> {
         feature_kind(),
         prop_oneof![1usize..=MAX_WIDTH, log_uniform(MAX_WIDTH)],
         positive_f64(),
-        any::<u32>(),
+        (any::<u32>(), projection_kind()),
     )
-        .prop_map(|(data, depth, kernel, bandwidth, ridge, feature, width, sigma, seed)| RfmConfig {
+        .prop_map(|(data, depth, kernel, bandwidth, ridge, feature, width, sigma, (seed, projection))| RfmConfig {
             data,
             depth,
             kernel,
@@ -500,6 +506,7 @@ fn valid_rfm_config() -> impl Strategy<Value = RfmConfig> {
             feature,
             width,
             sigma: if feature == FeatureKind::Cos { sigma } else { RfmConfig::default().sigma },
+            projection,
             seed,
         })
         .prop_filter("fits the memory budget", |config| config.validate().is_ok())
@@ -584,9 +591,9 @@ fn any_rfm_config() -> impl Strategy<Value = RfmConfig> {
         feature_kind(),
         prop_oneof![edgy_usize(), 0usize..=MAX_WIDTH + 1],
         edgy_f64(),
-        any::<u32>(),
+        (any::<u32>(), projection_kind()),
     )
-        .prop_map(|(data, depth, kernel, bandwidth, ridge, feature, width, sigma, seed)| RfmConfig {
+        .prop_map(|(data, depth, kernel, bandwidth, ridge, feature, width, sigma, (seed, projection))| RfmConfig {
             data,
             depth,
             kernel,
@@ -595,6 +602,7 @@ fn any_rfm_config() -> impl Strategy<Value = RfmConfig> {
             feature,
             width,
             sigma,
+            projection,
             seed,
         })
 }
@@ -911,7 +919,7 @@ proptest! {
 /// every listed key is written by some config.
 #[test]
 fn fuzzed_keys_are_the_parsers_keys() {
-    let mnist = RfmConfig { feature: FeatureKind::Cos, ..RfmConfig::default() };
+    let mnist = RfmConfig { feature: FeatureKind::Cos, projection: Projection::None, ..RfmConfig::default() };
     let synthetic =
         RfmConfig { data: DataConfig { dataset: DatasetSource::Synthetic, ..DataConfig::default() }, ..mnist.clone() };
     let keys_of = |hash: String| -> Vec<String> {

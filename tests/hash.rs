@@ -23,6 +23,7 @@ fn non_default() -> RfmConfig {
         feature: FeatureKind::Cos,
         width: 512,
         sigma: 0.2,
+        projection: agop_collapse::projection::Projection::RandomSpectrum,
         seed: 4_000_000_000,
     }
 }

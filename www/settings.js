@@ -20,6 +20,7 @@ export const FIELDS = [
   ['feature', ['feature'], 'text', 'feature'],
   ['width', ['width'], 'number', 'width'],
   ['sigma', ['sigma'], 'number', 'sigma'],
+  ['projection', ['projection'], 'text', 'projection'],
   ['seed', ['seed'], 'number', 'seed'],
 ];
 

@@ -9,6 +9,7 @@ use agop_collapse::Error;
 use agop_collapse::data::mnist::Mnist;
 use agop_collapse::data::{self, DataConfig, DatasetSource};
 use agop_collapse::features::FeatureKind;
+use agop_collapse::projection::Projection;
 use agop_collapse::kernel::KernelKind;
 use agop_collapse::mlp::{MlpConfig, MlpTraining, OutputInit};
 use agop_collapse::rfm::{DeepRfm, RfmConfig};
@@ -126,6 +127,11 @@ struct RfmArgs {
     /// Scale of the Cauchy weights of the cos map.
     #[arg(long, allow_negative_numbers = true)]
     sigma: Option<f64>,
+    /// What each layer projects with: agop (the paper's), none (the identity, a control),
+    /// centred (the gradient covariance), class-means (the between-class scatter of the layer's
+    /// input) or random-spectrum (the AGOP's eigenvalues on random directions).
+    #[arg(long)]
+    projection: Option<Projection>,
     /// Seed of every random draw (data subsets, feature maps).
     #[arg(long, allow_negative_numbers = true)]
     seed: Option<u32>,
@@ -143,6 +149,7 @@ impl RfmArgs {
             feature: self.feature.unwrap_or(defaults.feature),
             width: self.width.unwrap_or(defaults.width),
             sigma: self.sigma.unwrap_or(defaults.sigma),
+            projection: self.projection.unwrap_or(defaults.projection),
             seed: self.seed.unwrap_or(defaults.seed),
         }
     }
@@ -212,6 +219,7 @@ fn with_defaults(command: clap::Command) -> clap::Command {
         ("feature", rfm.feature.name().to_string()),
         ("width", rfm.width.to_string()),
         ("sigma", rfm.sigma.to_string()),
+        ("projection", rfm.projection.name().to_string()),
         ("seed", rfm.seed.to_string()),
     ];
     let mlp = MlpConfig::default();

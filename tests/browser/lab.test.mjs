@@ -186,3 +186,20 @@ test('the rate of collapse: fitted factors per layer in the text, the chart, the
   assert.deepEqual(problems, []);
   await close();
 });
+
+test('the projection switch: a link chooses what each layer projects with', async () => {
+  const { page, problems, close } = await openPage(lab, '/#n=200&test=0&depth=3&projection=random-spectrum');
+  assert.equal(await page.inputValue('#projection'), 'random-spectrum');
+  const result = await page.evaluate(() => window.lab.run());
+  assert.equal(result.config.projection, 'random-spectrum');
+  assert.equal(result.layers.length, 3);
+  await page.selectOption('#projection', 'none');
+  await page.waitForFunction(() => location.hash.includes('projection=none'));
+  const control = await page.evaluate(() => window.lab.run());
+  // M = I: the projection leaves the features as they are.
+  for (const layer of control.layers) assert.ok(Math.abs(layer.stages.MX.nc1 / layer.stages.X.nc1 - 1) < 1e-9);
+  await page.selectOption('#projection', 'agop');
+  await page.waitForFunction(() => !location.hash.includes('projection='));
+  assert.deepEqual(problems, []);
+  await close();
+});

@@ -1,0 +1,145 @@
+//! What a Deep RFM layer projects its features with: the question the paper leaves open is
+//! whether it is the AGOP itself that collapses the classes, or any matrix of the kind. Every
+//! variant gives a symmetric PSD matrix M and its square root; the layer then maps `X M^{1/2}`.
+//!
+//! - `agop` (the paper's): the AGOP normalised by its largest entry;
+//! - `none`: M = I, only the row normalisation and the random features act (the control);
+//! - `centred`: the covariance of the gradients, the AGOP minus the outer products of the mean
+//!   gradient of every output, normalised the same way;
+//! - `class-means`: the between-class scatter Sigma_B of the layer's input, no kernel machine at
+//!   all, normalised the same way;
+//! - `random-spectrum`: the AGOP's own eigenvalues on a random orthonormal basis (the same
+//!   spectrum, other directions).
+
+use serde::{Deserialize, Serialize};
+
+use crate::agop::{MIN_DISTANCE, normalise_by_max};
+use crate::kernel::{Kernel, KernelKind, KernelMatrix};
+use crate::linalg::{Mat, PsdSqrt, product, transpose_gram, transpose_product};
+use crate::nc::between_class_scatter;
+use crate::rng::Stream;
+
+/// The matrix a Deep RFM layer projects with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Projection {
+    /// The AGOP, normalised by its largest entry: the paper's Deep RFM. The default.
+    #[default]
+    Agop,
+    /// The identity.
+    None,
+    /// The AGOP minus the mean gradients' outer products, normalised by its largest entry.
+    Centred,
+    /// The between-class scatter of the layer's input, normalised by its largest entry.
+    ClassMeans,
+    /// The AGOP's eigenvalues on a random orthonormal basis.
+    RandomSpectrum,
+}
+
+impl Projection {
+    /// Every variant, in the order the lab lists them.
+    pub const ALL: [Projection; 5] =
+        [Projection::Agop, Projection::None, Projection::Centred, Projection::ClassMeans, Projection::RandomSpectrum];
+
+    /// The name used in configs, flags and links.
+    pub fn name(self) -> &'static str {
+        match self {
+            Projection::Agop => "agop",
+            Projection::None => "none",
+            Projection::Centred => "centred",
+            Projection::ClassMeans => "class-means",
+            Projection::RandomSpectrum => "random-spectrum",
+        }
+    }
+}
+
+impl std::str::FromStr for Projection {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        Projection::ALL.into_iter().find(|p| p.name() == text).ok_or_else(|| {
+            format!("unknown projection '{text}' (expected agop, none, centred, class-means or random-spectrum)")
+        })
+    }
+}
+
+/// The mean gradient of every output of the kernel predictor with coefficients `alpha` over
+/// the training points, `(1/n) sum_i grad f_c(x_i)`, as the columns of a d x K matrix. With the
+/// gradient weights A and scale s of the AGOP's closed form (src/agop.rs),
+/// `sum_i grad f_c(x_i) = s X^T [alpha_c o (A 1) - A alpha_c]` (A symmetric); for the linear
+/// kernel every gradient is `X^T alpha_c`. Preconditions: `train` is the kernel matrix of the
+/// rows of `x` with themselves, `alpha` n x K.
+pub fn mean_gradients(kernel: &Kernel, x: &Mat, train: &KernelMatrix, alpha: &Mat) -> Mat {
+    let n = x.nrows() as f64;
+    let (weights, scale) = match (kernel.kind, &train.distances) {
+        (KernelKind::Linear, _) | (_, None) => return transpose_product(x, alpha),
+        (KernelKind::Laplace, Some(distances)) => {
+            let mut weights = train.values.clone();
+            weights.zip_apply(distances, |w, d| *w = if d < MIN_DISTANCE { 0.0 } else { *w / d });
+            weights.fill_diagonal(0.0);
+            (weights, 1.0 / kernel.bandwidth)
+        }
+        (KernelKind::Gaussian, Some(_)) => (train.values.clone(), 1.0 / (kernel.bandwidth * kernel.bandwidth)),
+    };
+    let row_sums: Vec<f64> = weights.row_iter().map(|row| row.sum()).collect();
+    let mut inner = product(&weights, alpha); // A alpha
+    for c in 0..alpha.ncols() {
+        for i in 0..alpha.nrows() {
+            inner[(i, c)] = alpha[(i, c)] * row_sums[i] - inner[(i, c)];
+        }
+    }
+    transpose_product(x, &inner) * (scale / n)
+}
+
+/// The gradient covariance `agop - sum_c g_c g_c^T` for the raw (unnormalised) AGOP and the
+/// mean gradients `g_c` (columns of `means`), made exactly symmetric.
+pub fn centred_agop(agop: &Mat, means: &Mat) -> Mat {
+    let centred = agop - transpose_gram(&means.transpose());
+    (&centred + centred.transpose()) * 0.5
+}
+
+/// A d x d matrix with orthonormal columns drawn uniformly (Haar): the Q factor of a matrix of
+/// standard normal entries, its columns' signs fixed by R's diagonal.
+pub fn random_orthonormal(d: usize, rng: &mut Stream) -> Mat {
+    let mut gaussian = Mat::zeros(d, d);
+    for i in 0..d {
+        for j in 0..d {
+            gaussian[(i, j)] = rng.normal();
+        }
+    }
+    let qr = gaussian.qr();
+    let (mut q, r) = (qr.q(), qr.r());
+    for (j, mut column) in q.column_iter_mut().enumerate() {
+        if r[(j, j)] < 0.0 {
+            column *= -1.0;
+        }
+    }
+    q
+}
+
+/// `Q diag(eigenvalues) Q^T` and its root for the orthonormal columns of `basis`; negative
+/// eigenvalues (rounding) are clipped to zero in the root. Precondition: `basis` d x d
+/// orthonormal, `eigenvalues` d of them.
+pub fn on_basis(eigenvalues: &[f64], basis: &Mat) -> (Mat, PsdSqrt) {
+    let scaled = |f: &dyn Fn(f64) -> f64| {
+        let mut m = basis.clone();
+        for (mut column, &lambda) in m.column_iter_mut().zip(eigenvalues) {
+            column *= f(lambda);
+        }
+        m
+    };
+    let matrix = product(&scaled(&|l| l), &basis.transpose());
+    let sqrt = product(&scaled(&|l| l.max(0.0).sqrt()), &basis.transpose());
+    let symmetric = |m: Mat| (&m + m.transpose()) * 0.5;
+    let root = PsdSqrt { sqrt: symmetric(sqrt), eigenvalues: eigenvalues.to_vec(), eigenvectors: basis.clone() };
+    (symmetric(matrix), root)
+}
+
+/// The between-class scatter of `features` normalised by its largest entry (`class-means`).
+pub fn class_means_projection(features: &Mat, labels: &[usize], classes: usize) -> Mat {
+    normalise_by_max(&between_class_scatter(features, labels, classes))
+}
+
+/// The identity and its root (`none`).
+pub fn identity(d: usize) -> (Mat, PsdSqrt) {
+    on_basis(&vec![1.0; d], &Mat::identity(d, d))
+}
