@@ -1,6 +1,6 @@
 // The page: settings <-> URL hash, runs in the worker, live charts, and window.lab for embedders.
 import { configFromHash, configToHash, freshSeed, validateRfmConfig, version } from './pkg/agop_collapse.js';
-import { clearCharts, collapseRates, drawLayerCharts, drawPictures, STAGES } from './charts.js';
+import { clearCharts, collapseRates, drawComparisonChart, drawLayerCharts, drawPictures, STAGES } from './charts.js';
 import { applyHideAndLock, setupClassroomDialog } from './classroom.js';
 import { autorun, embedCode, embedded, setupEmbed, whenVisible } from './embed.js';
 import { setupExports } from './exports.js';
@@ -179,6 +179,7 @@ function start(mode, config) {
       lab.result = null;
       lab.error = null;
       clearCharts();
+      drawProjectionComparison();
       renderTable();
     }
     session.waiters.push({ resolve, reject });
@@ -268,6 +269,7 @@ function finish(state, message) {
   if (session) session.done = true;
   setState(state);
   if (state === 'done') {
+    addToComparison(lab.result);
     const count = lab.result.layers.length;
     $('status').textContent = `Done: ${count} layer${count === 1 ? '' : 's'} in ${lab.result.seconds_total.toFixed(1)} s of computation.`;
     waiters.forEach((w) => w.resolve(lab.result));
@@ -297,13 +299,39 @@ function reset() {
   lab.result = null;
   lab.error = null;
   setState('idle');
+  comparison.key = null;
+  comparison.lines.clear();
   clearCharts();
+  drawProjectionComparison();
   renderTable();
   $('view-layer').max = '1';
   $('view-layer').value = '1';
   $('view-layer-value').textContent = '1';
   showMessage('');
   $('status').textContent = 'Ready.';
+}
+
+// ---------- is it really the AGOP? ----------
+
+/** NC1 of X per layer of the last finished run of every projection, for one set of other settings. */
+const comparison = { key: null, lines: new Map() };
+
+/** Keeps a finished run's NC1 of X under its projection; other settings start a new comparison. */
+function addToComparison(result) {
+  const key = JSON.stringify({ ...result.config, projection: null });
+  if (key !== comparison.key) {
+    comparison.key = key;
+    comparison.lines.clear();
+  }
+  comparison.lines.set(result.config.projection, result.layers.map((l) => [l.layer, l.stages.X.nc1]));
+  drawProjectionComparison();
+}
+
+function drawProjectionComparison() {
+  drawComparisonChart(comparison.lines);
+  $('chart-projections-empty').hidden = comparison.lines.size > 0;
+  const parts = [...comparison.lines].map(([projection, points]) => `${projection}: NC1(X) ${points[0][1].toPrecision(2)} at layer 1, ${points.at(-1)[1].toPrecision(2)} at layer ${points.at(-1)[0]}`);
+  $('projections-summary').textContent = parts.length === 0 ? '' : `${parts.join('; ')}.`;
 }
 
 // ---------- display ----------

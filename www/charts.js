@@ -69,6 +69,22 @@ export function drawLayerCharts(layers, { nc1Variant, nc2Variant, fit = null }) 
   }));
 }
 
+/** A colour per projection (Okabe-Ito), the AGOP's the X stage's blue. */
+const PROJECTION_COLOURS = { agop: '#0072B2', none: '#999999', centred: '#009E73', 'class-means': '#CC79A7', 'random-spectrum': '#D55E00' };
+
+/** NC1 of X over the layers, one line per projection (`lines`: projection -> [layer, nc1] points). */
+export function drawComparisonChart(lines) {
+  const element = canvas('chart-projections');
+  element.getContext('2d').clearRect(0, 0, element.width, element.height);
+  if (lines.size === 0) return;
+  line('chart-projections', {
+    x_label: 'layer', y_label: 'NC1 of X', log_y: true,
+    series: [...lines].map(([projection, points]) => ({
+      name: projection, colour: PROJECTION_COLOURS[projection] ?? '#000000', dashed: projection === 'none', points,
+    })),
+  });
+}
+
 /** Redraws the pictures of one layer and stage: Gram matrix, PCA, AGOP. */
 export function drawPictures(report, views, stage, classNames) {
   const picture = views?.[stage];

@@ -108,7 +108,7 @@ function start(config) {
   }
   const promise = new Promise((resolve, reject) => {
     // pending: measurements handed to the measuring worker and not yet recorded.
-    run = { configJson, history: [], waiters: [{ resolve, reject }], startedAt: performance.now(), pending: 0, trained: false };
+    run = { configJson, history: [], waiters: [{ resolve, reject }], startedAt: performance.now(), pending: 0, trained: false, inFlight: false };
   });
   network.result = null;
   network.error = null;
@@ -141,6 +141,20 @@ function stopWorkers() {
   measurer = null;
 }
 
+/**
+ * Measurements handed over and not yet recorded, beyond which training waits: the measuring
+ * worker always has the next network ready, and training never runs far ahead of what is shown
+ * (nor piles up copies of the weights).
+ */
+const MAX_PENDING = 2;
+
+/** Asks for the next epoch, unless paused, trained, one is on its way, or measuring lags. */
+function continueTraining() {
+  if (network.state !== 'running' || run.trained || run.inFlight || run.pending >= MAX_PENDING) return;
+  run.inFlight = true;
+  worker.postMessage({ type: 'train', epochs: 1 });
+}
+
 function onMessage(message) {
   if (message.type === 'error') {
     finish('error', message.message);
@@ -150,9 +164,11 @@ function onMessage(message) {
   if (message.type === 'recorded') {
     run.pending -= 1;
     if (message.done) finish('done');
+    else continueTraining();
     return;
   }
   if (message.type === 'trained') {
+    run.inFlight = false;
     run.trained = message.trained;
     if (message.due) {
       run.pending += 1;
@@ -161,9 +177,7 @@ function onMessage(message) {
     drawLoss();
   }
   showProgress(message.epoch ?? 0);
-  const paused = network.state === 'paused';
-  run.inFlight = !paused && !run.trained;
-  if (run.inFlight) worker.postMessage({ type: 'train', epochs: 1 });
+  continueTraining();
 }
 
 /** A measurement from the measuring worker: drawn at once, then added to the training's result. */
@@ -199,10 +213,7 @@ function pause() {
 function resume() {
   if (network.state !== 'paused') return;
   setState('running');
-  if (!run.inFlight && !run.trained) {
-    run.inFlight = true;
-    worker.postMessage({ type: 'train', epochs: 1 });
-  }
+  continueTraining();
 }
 
 function cancel() {

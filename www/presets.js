@@ -11,6 +11,15 @@ export const PRESETS = [
       + 'without a nonlinearity, does collapse keep going layer after layer?',
   },
   {
+    id: 'is-it-the-agop',
+    title: '1b. Is it really the AGOP? Swap it for a control',
+    hash: 'dataset=mnist&n=500&test=250&depth=6&kernel=laplace&bandwidth=2&ridge=0.001&feature=relu&width=256',
+    text: 'Run it: every layer projects with its AGOP. Then set Projection to "none (identity)" and run, then "AGOP spectrum, random directions", '
+      + '"class means (Σb)" and "centred gradients", running each time. The chart "Is it really the AGOP?" keeps one NC1 line per projection. '
+      + 'Which controls collapse at all? Does the AGOP\'s spectrum alone do it, or its directions? Does projecting on the class means, '
+      + 'which needs no kernel machine, go as far, and what happens to its test accuracy?',
+  },
+  {
     id: 'kernel-and-map',
     title: '2. How much do the kernel and the random map matter?',
     hash: 'dataset=mnist&n=1000&test=500&depth=8&kernel=gaussian&bandwidth=2&ridge=0.001&feature=relu&width=256',

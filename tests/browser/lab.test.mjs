@@ -203,3 +203,24 @@ test('the projection switch: a link chooses what each layer projects with', asyn
   assert.deepEqual(problems, []);
   await close();
 });
+
+test('runs with different projections are compared on one chart, until another setting changes', async () => {
+  const { page, problems, close } = await openPage(lab, '/#n=200&test=0&depth=3');
+  assert.ok(await page.locator('#chart-projections-empty').isVisible(), 'the empty chart says how to fill it');
+  await page.evaluate(() => window.lab.run());
+  await page.selectOption('#projection', 'none');
+  await page.evaluate(() => window.lab.run());
+  await page.selectOption('#projection', 'random-spectrum');
+  await page.evaluate(() => window.lab.run());
+  const summary = await page.locator('#projections-summary').textContent();
+  for (const name of ['agop:', 'none:', 'random-spectrum:']) assert.ok(summary.includes(name), summary);
+  assert.ok(!(await page.locator('#chart-projections-empty').isVisible()));
+  assert.ok(await inkedShare(page, 'chart-projections') > 0.01);
+  // Another depth: a new comparison, with this run alone.
+  await page.fill('#depth', '2');
+  await page.locator('#depth').dispatchEvent('change');
+  await page.evaluate(() => window.lab.run());
+  assert.match(await page.locator('#projections-summary').textContent(), /^random-spectrum: [^;]*\.$/);
+  assert.deepEqual(problems, []);
+  await close();
+});

@@ -23,7 +23,7 @@ test('a small network trains live, pauses, resumes and draws its charts', async 
   await page.evaluate(() => {
     window.training = window.lab.network.train();
   });
-  await page.waitForFunction(() => /Epoch [1-9]/.test(document.getElementById('net-status').textContent));
+  await page.waitForFunction(() => /Epoch [1-9] of/.test(document.getElementById('net-status').textContent));
   await page.click('#pause');
   await page.waitForFunction(() => /Paused\./.test(document.getElementById('net-status').textContent));
   // A measurement already handed to the measuring worker still arrives; then nothing moves.
