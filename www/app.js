@@ -1,9 +1,11 @@
 // The page: settings <-> URL hash, runs in the worker, live charts, and window.lab for embedders.
 import { configFromHash, configToHash, freshSeed, validateRfmConfig, version } from './pkg/agop_collapse.js';
-import { clearCharts, collapseRates, drawComparisonChart, drawLayerCharts, drawPictures, STAGES } from './charts.js';
+import {
+  clearCharts, collapseRates, defaultStripLayers, drawComparisonChart, drawLayerCharts, drawPictures, drawStrip, STAGES, stripImage,
+} from './charts.js';
 import { applyHideAndLock, setupClassroomDialog } from './classroom.js';
 import { autorun, embedCode, embedded, setupEmbed, whenVisible } from './embed.js';
-import { setupExports } from './exports.js';
+import { download, setupExports } from './exports.js';
 import { startWasm, wasmBuild, workerUrl } from './wasm.js';
 import { applyNetworkHash, draw as drawNetwork, drawComparison, network, networkHash, setupNetwork } from './network.js';
 import { findPreset, PRESETS } from './presets.js';
@@ -374,6 +376,24 @@ function redrawPictures() {
   const index = Math.min(Number($('view-layer').value), session.layers.length) - 1;
   const classNames = lab.result?.dataset?.class_names ?? [];
   drawPictures(session.layers[index], session.views[index], $('view-stage').value, classNames);
+  drawStrip(session.layers, session.views, $('view-stage').value, stripLayers(), index + 1, (layer) => {
+    $('view-layer').value = String(layer);
+    $('view-layer-value').textContent = String(layer);
+    redrawPictures();
+  });
+}
+
+/** The layers of the Gram strip: those typed in (whole numbers, in order), else the defaults for the run's depth. */
+function stripLayers() {
+  const text = $('strip-layers').value.trim();
+  const defaults = defaultStripLayers(JSON.parse(session.configJson).depth);
+  $('strip-layers').placeholder = defaults.join(',');
+  if (text === '') return defaults;
+  const tokens = text.split(/[\s,]+/).filter(Boolean);
+  const bad = tokens.filter((t) => !/^[0-9]+$/.test(t));
+  $('strip-layers').setAttribute('aria-invalid', String(bad.length > 0));
+  if (bad.length > 0) showMessage(`strip layers: '${bad[0]}' is not a layer number (write them as 1,3,7)`);
+  return tokens.filter((t) => /^[0-9]+$/.test(t)).map(Number);
 }
 
 const METRICS = ['nc1', 'nc1_trace', 'nc1_papyan', 'nc1_wt', 'nc2', 'nc2_orth', 'nc2_equinorm', 'nc2_equiangle', 'ncc_agreement'];
@@ -479,6 +499,14 @@ async function main() {
     });
   }
   $('view-stage').addEventListener('change', redrawPictures);
+  $('strip-layers').addEventListener('change', () => {
+    showMessage('');
+    redrawPictures();
+  });
+  $('strip-png').addEventListener('click', () => {
+    const image = stripImage();
+    if (image) image.toBlob((blob) => download('agop-collapse-gram-strip.png', blob));
+  });
   $('view-layer').addEventListener('input', () => {
     $('view-layer-value').textContent = $('view-layer').value;
     redrawPictures();

@@ -113,6 +113,65 @@ export function drawPictures(report, views, stage, classNames) {
   }
 }
 
+/** The strip's default layers: the paper's 1, 3, 7, 13, 19 for depth 20, else 1, 2, 4, 8, ... up to `depth`. */
+export function defaultStripLayers(depth) {
+  if (depth === 20) return [1, 3, 7, 13, 19];
+  const layers = [];
+  for (let l = 1; l <= depth; l *= 2) layers.push(l);
+  return layers;
+}
+
+/**
+ * Draws the strip of small Gram pictures: one button per chosen layer already computed, in the
+ * order given, each with its layer and NC1 of `stage`, all on the scale -1..1; `pick(layer)` runs
+ * on a click. `selected` is the layer shown in the big pictures.
+ */
+export function drawStrip(layers, views, stage, chosen, selected, pick) {
+  const strip = document.getElementById('gram-strip');
+  const items = chosen.filter((layer) => layer >= 1 && layer <= layers.length && views[layer - 1]?.[stage]).map((layer) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.dataset.layer = String(layer);
+    button.setAttribute('aria-pressed', String(layer === selected));
+    const picture = document.createElement('canvas');
+    const nc1 = layers[layer - 1].stages[stage].nc1;
+    picture.setAttribute('role', 'img');
+    picture.setAttribute('aria-label', `Gram matrix of ${stage} at layer ${layer}`);
+    const label = document.createElement('span');
+    label.textContent = `layer ${layer} · NC1 ${nc1.toPrecision(2)}`;
+    button.append(picture, label);
+    button.addEventListener('click', () => pick(layer));
+    return { button, picture, gram: views[layer - 1][stage].gram };
+  });
+  strip.replaceChildren(...items.map((item) => item.button));
+  for (const { picture, gram } of items) drawHeatmap(picture, gram.values, gram.size, gram.size, -1, 1, true, gram.classStarts);
+}
+
+/** The strip as one PNG: its pictures side by side with their labels, on white. */
+export function stripImage() {
+  const buttons = [...document.querySelectorAll('#gram-strip button')];
+  if (buttons.length === 0) return null;
+  const pictures = buttons.map((b) => b.querySelector('canvas'));
+  const size = Math.max(...pictures.map((p) => p.width));
+  const gap = Math.round(size / 10);
+  const labelHeight = Math.round(size / 7);
+  const out = document.createElement('canvas');
+  out.width = buttons.length * size + (buttons.length + 1) * gap;
+  out.height = size + labelHeight + 2 * gap;
+  const context = out.getContext('2d');
+  context.fillStyle = '#ffffff';
+  context.fillRect(0, 0, out.width, out.height);
+  context.fillStyle = '#000000';
+  context.font = `${Math.round(labelHeight * 0.6)}px sans-serif`;
+  context.textAlign = 'center';
+  buttons.forEach((button, i) => {
+    const x = gap + i * (size + gap);
+    context.drawImage(pictures[i], x, gap, size, size);
+    context.fillText(button.querySelector('span').textContent, x + size / 2, gap + size + labelHeight * 0.8);
+  });
+  return out;
+}
+
 /** Clears every chart canvas (a new run starts). */
 export function clearCharts() {
   for (const element of document.querySelectorAll('#results canvas')) {

@@ -4,7 +4,8 @@ import { collapseRates, STAGES } from './charts.js';
 
 const METRICS = ['nc1', 'nc1_trace', 'nc1_papyan', 'nc1_wt', 'nc2', 'nc2_orth', 'nc2_equinorm', 'nc2_equiangle', 'ncc_agreement'];
 
-function download(name, blob) {
+/** Saves `blob` as a file called `name`. */
+export function download(name, blob) {
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;

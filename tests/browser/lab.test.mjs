@@ -224,3 +224,44 @@ test('runs with different projections are compared on one chart, until another s
   assert.deepEqual(problems, []);
   await close();
 });
+
+test('the Gram strip shows the chosen layers in order, one scale, and a click selects a layer', async () => {
+  const { page, problems, close } = await openPage(lab, '/#n=200&test=0&depth=8');
+  await page.evaluate(() => window.lab.run());
+  const layersShown = () => page.$$eval('#gram-strip button', (buttons) => buttons.map((b) => Number(b.dataset.layer)));
+  assert.deepEqual(await layersShown(), [1, 2, 4, 8]);
+  const labels = await page.$$eval('#gram-strip button span', (spans) => spans.map((s) => s.textContent));
+  assert.match(labels[2], /^layer 4 · NC1 [0-9.e-]+$/);
+  for (const index of [0, 3]) {
+    const ink = await page.evaluate((i) => {
+      const canvas = document.querySelectorAll('#gram-strip canvas')[i];
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      let inked = 0;
+      for (let p = 0; p < data.length; p += 4) if (data[p + 3] > 0 && (data[p] < 235 || data[p + 2] < 235)) inked += 1;
+      return inked / (data.length / 4);
+    }, index);
+    assert.ok(ink > 0.5, `picture ${index} drawn (${ink})`);
+  }
+  await page.click('#gram-strip button[data-layer="4"]');
+  assert.equal(await page.inputValue('#view-layer'), '4');
+  assert.equal(await page.getAttribute('#gram-strip button[data-layer="4"]', 'aria-pressed'), 'true');
+  await page.fill('#strip-layers', '7, 3');
+  await page.locator('#strip-layers').dispatchEvent('change');
+  assert.deepEqual(await layersShown(), [7, 3]);
+  const strip = await page.evaluate(async () => (await import('./charts.js')).stripImage()?.width ?? 0);
+  assert.ok(strip > 0, 'the strip composes into one picture');
+  await page.fill('#strip-layers', '2, x');
+  await page.locator('#strip-layers').dispatchEvent('change');
+  assert.match(await page.locator('#message').textContent(), /'x' is not a layer number/);
+  assert.deepEqual(await layersShown(), [2]);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('a depth-20 run shows the paper\'s layers 1, 3, 7, 13 and 19 in the strip', async () => {
+  const { page, problems, close } = await openPage(lab, '/#n=100&test=0&depth=20&width=64');
+  await page.evaluate(() => window.lab.run());
+  assert.deepEqual(await page.$$eval('#gram-strip button', (b) => b.map((x) => Number(x.dataset.layer))), [1, 3, 7, 13, 19]);
+  assert.deepEqual(problems, []);
+  await close();
+});
