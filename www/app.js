@@ -1,7 +1,7 @@
 // The page: settings <-> URL hash, runs in the worker, live charts, and window.lab for embedders.
 import { configFromHash, configToHash, freshSeed, validateRfmConfig, version } from './pkg/agop_collapse.js';
 import {
-  clearCharts, collapseRates, defaultStripLayers, drawComparisonChart, drawLayerCharts, drawPictures, drawStrip, STAGES, stripImage,
+  alignedSigns, clearCharts, collapseRates, defaultStripLayers, drawComparisonChart, drawLayerCharts, drawPictures, drawStrip, STAGES, stripImage,
 } from './charts.js';
 import { applyHideAndLock, setupClassroomDialog } from './classroom.js';
 import { autorun, embedCode, embedded, setupEmbed, whenVisible } from './embed.js';
@@ -375,12 +375,71 @@ function redrawPictures() {
   if (session === null || session.layers.length === 0) return;
   const index = Math.min(Number($('view-layer').value), session.layers.length) - 1;
   const classNames = lab.result?.dataset?.class_names ?? [];
-  drawPictures(session.layers[index], session.views[index], $('view-stage').value, classNames);
+  drawPictures(session.layers[index], session.views[index], $('view-stage').value, classNames, pcaSigns($('view-stage').value, index));
   drawStrip(session.layers, session.views, $('view-stage').value, stripLayers(), index + 1, (layer) => {
     $('view-layer').value = String(layer);
     $('view-layer-value').textContent = String(layer);
     redrawPictures();
   });
+}
+
+/**
+ * Signs of the two PCA axes of layer `index + 1` that line its picture up with the layer before
+ * (an eigenvector's sign is arbitrary): each axis flips when its coordinates correlate
+ * negatively with the previous layer's, as shown. So the points move smoothly between layers.
+ */
+function pcaSigns(stage, index) {
+  session.pcaSigns ??= {};
+  const cache = (session.pcaSigns[stage] ??= []);
+  for (let i = cache.length; i <= index; i += 1) {
+    const previous = session.views[i - 1]?.[stage]?.pca;
+    const current = session.views[i]?.[stage]?.pca;
+    if (i === 0 || !previous || !current || previous.length !== current.length) {
+      cache.push([1, 1]);
+      continue;
+    }
+    cache.push(alignedSigns(previous, cache[i - 1], current));
+  }
+  return cache[index];
+}
+
+// ---------- playing through the layers ----------
+
+let playTimer = null;
+
+/** Steps the layer slider through every layer (from the first, or from where it stands). */
+function play() {
+  if (playTimer !== null) {
+    stopPlay();
+    return;
+  }
+  if (session === null || session.layers.length < 2) return;
+  const slider = $('view-layer');
+  if (Number(slider.value) >= session.layers.length) slider.value = '1';
+  $('view-layer-value').textContent = slider.value;
+  redrawPictures();
+  $('play').textContent = 'Stop';
+  $('play').setAttribute('aria-pressed', 'true');
+  playTimer = setInterval(() => {
+    const next = Number(slider.value) + 1;
+    if (next > session.layers.length) {
+      stopPlay();
+      return;
+    }
+    slider.value = String(next);
+    $('view-layer-value').textContent = slider.value;
+    redrawPictures();
+  }, PLAY_STEP_MS);
+}
+
+/** Milliseconds each layer stays on screen while playing. */
+const PLAY_STEP_MS = 700;
+
+function stopPlay() {
+  clearInterval(playTimer);
+  playTimer = null;
+  $('play').textContent = 'Play';
+  $('play').setAttribute('aria-pressed', 'false');
 }
 
 /** The layers of the Gram strip: those typed in (whole numbers, in order), else the defaults for the run's depth. */
@@ -499,6 +558,15 @@ async function main() {
     });
   }
   $('view-stage').addEventListener('change', redrawPictures);
+  $('play').addEventListener('click', play);
+  // Any key or click stops playing, but the button's own click and its Enter or Space (which
+  // toggle it through the click).
+  for (const type of ['keydown', 'pointerdown']) {
+    document.addEventListener(type, (event) => {
+      const toggle = event.target === $('play') && (type === 'pointerdown' || ['Enter', ' '].includes(event.key));
+      if (playTimer !== null && !toggle) stopPlay();
+    }, true);
+  }
   $('strip-layers').addEventListener('change', () => {
     showMessage('');
     redrawPictures();

@@ -69,6 +69,19 @@ export function drawLayerCharts(layers, { nc1Variant, nc2Variant, fit = null }) 
   }));
 }
 
+/**
+ * Signs for the two axes of the PCA points `current` (flat x, y pairs) that line them up with
+ * `previous` shown with `previousSigns`: an axis flips when its coordinates correlate negatively
+ * with the shown ones. Precondition: the same samples in the same order.
+ */
+export function alignedSigns(previous, previousSigns, current) {
+  return [0, 1].map((axis) => {
+    let dot = 0;
+    for (let p = axis; p < current.length; p += 2) dot += current[p] * previous[p] * previousSigns[axis];
+    return dot < 0 ? -1 : 1;
+  });
+}
+
 /** A colour per projection (Okabe-Ito), the AGOP's the X stage's blue. */
 const PROJECTION_COLOURS = { agop: '#0072B2', none: '#999999', centred: '#009E73', 'class-means': '#CC79A7', 'random-spectrum': '#D55E00' };
 
@@ -85,14 +98,17 @@ export function drawComparisonChart(lines) {
   });
 }
 
-/** Redraws the pictures of one layer and stage: Gram matrix, PCA, AGOP. */
-export function drawPictures(report, views, stage, classNames) {
+/**
+ * Redraws the pictures of one layer and stage: Gram matrix, PCA (each axis multiplied by its
+ * entry of `signs`), AGOP.
+ */
+export function drawPictures(report, views, stage, classNames, signs = [1, 1]) {
   const picture = views?.[stage];
   if (picture) {
     const { size, values, classStarts } = picture.gram;
     drawHeatmap(canvas('chart-gram'), values, size, size, -1, 1, true, classStarts);
     const points = [];
-    for (let i = 0; i < picture.pca.length; i += 2) points.push([picture.pca[i], picture.pca[i + 1]]);
+    for (let i = 0; i < picture.pca.length; i += 2) points.push([signs[0] * picture.pca[i], signs[1] * picture.pca[i + 1]]);
     drawScatter(canvas('chart-pca'), JSON.stringify({
       title: '', x_label: 'first principal axis', y_label: 'second principal axis',
       class_names: classNames, points, classes: Array.from(views.labels),

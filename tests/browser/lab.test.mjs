@@ -265,3 +265,44 @@ test('a depth-20 run shows the paper\'s layers 1, 3, 7, 13 and 19 in the strip',
   assert.deepEqual(problems, []);
   await close();
 });
+
+test('Play steps the pictures through every layer and stops on a key press', async () => {
+  const { page, problems, close } = await openPage(lab, '/#n=200&test=0&depth=4');
+  await page.evaluate(() => window.lab.run());
+  const seen = await page.evaluate(() => new Promise((resolve) => {
+    const values = [];
+    const slider = document.getElementById('view-layer');
+    const watch = setInterval(() => {
+      if (values.at(-1) !== slider.value) values.push(slider.value);
+      if (document.getElementById('play').getAttribute('aria-pressed') === 'false' && values.length > 1) {
+        clearInterval(watch);
+        resolve(values);
+      }
+    }, 20);
+    document.getElementById('play').click();
+  }));
+  assert.deepEqual(seen, ['1', '2', '3', '4'], 'every layer in turn, then it stops');
+  // PCA axes keep their orientation from layer to layer: a flipped axis is flipped back.
+  const signs = await page.evaluate(async () => {
+    const { alignedSigns } = await import('./charts.js');
+    const previous = [1, 2, -1, 0.5, 3, -2];
+    return [
+      alignedSigns(previous, [1, 1], [-1.1, 2, 0.9, 0.4, -3, -2.1]),
+      alignedSigns(previous, [-1, 1], [-1.1, -2, 0.9, -0.4, -3, 2.1]),
+    ];
+  });
+  assert.deepEqual(signs, [[-1, 1], [1, -1]]);
+  await page.fill('#view-layer', '1');
+  await page.locator('#view-layer').dispatchEvent('input');
+  await page.focus('#play');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'true', 'keyboard operable');
+  await page.waitForFunction(() => document.getElementById('view-layer').value === '2');
+  await page.keyboard.press('Escape');
+  const stoppedAt = await page.inputValue('#view-layer');
+  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false');
+  await page.waitForTimeout(1000);
+  assert.equal(await page.inputValue('#view-layer'), stoppedAt, 'nothing moves after it stopped');
+  assert.deepEqual(problems, []);
+  await close();
+});
