@@ -27,24 +27,31 @@ fn backprop_gradients_equal_central_finite_differences() {
     let (loss, gradients) = network.loss_and_gradients(&x, &targets);
     assert!(loss > 0.1, "loss {loss}");
     assert_eq!(gradients.len(), 4);
-    let h = 1e-6;
-    for (l, gradient) in gradients.iter().enumerate() {
+    let differences = finite_difference_gradients(&network, &x, &targets);
+    for (l, (gradient, expected)) in gradients.iter().zip(&differences).enumerate() {
         assert_eq!(gradient.shape(), network.weights()[l].shape());
-        let mut expected = Mat::zeros(gradient.nrows(), gradient.ncols());
-        for i in 0..gradient.nrows() {
-            for j in 0..gradient.ncols() {
-                let mut moved = network.clone();
-                moved.weights_mut()[l][(i, j)] += h;
-                let plus = moved.loss_and_gradients(&x, &targets).0;
-                moved.weights_mut()[l][(i, j)] -= 2.0 * h;
-                let minus = moved.loss_and_gradients(&x, &targets).0;
-                expected[(i, j)] = (plus - minus) / (2.0 * h);
-            }
-        }
         assert!(expected.amax() > 1e-3, "layer {l}: no gradient to compare");
-        let error = relative_difference(gradient, &expected);
+        let error = relative_difference(gradient, expected);
         assert!(error < 1e-6, "layer {l}: relative error {error:e}");
     }
+}
+
+/// Central finite differences (step 1e-6) of the loss with respect to every weight.
+fn finite_difference_gradients(network: &Network, x: &Mat, targets: &Mat) -> Vec<Mat> {
+    let h = 1e-6;
+    (0..network.weights().len())
+        .map(|l| {
+            let (rows, cols) = network.weights()[l].shape();
+            Mat::from_fn(rows, cols, |i, j| {
+                let mut moved = network.clone();
+                moved.weights_mut()[l][(i, j)] += h;
+                let plus = moved.loss_and_gradients(x, targets).0;
+                moved.weights_mut()[l][(i, j)] -= 2.0 * h;
+                let minus = moved.loss_and_gradients(x, targets).0;
+                (plus - minus) / (2.0 * h)
+            })
+        })
+        .collect()
 }
 
 /// `sum_i J_i^T J_i` with J_i the finite-difference Jacobian of the network's output with respect
@@ -138,21 +145,9 @@ fn f32_backprop_gradients_equal_f64_finite_differences_to_f32_tolerance() {
     let (loss, gradients) = single.loss_and_gradients(&x32, &targets32);
     let (exact_loss, _) = exact.loss_and_gradients(&x.map(|v| v as f32 as f64), &targets);
     assert!(((loss as f64) / exact_loss - 1.0).abs() < 1e-5, "loss {loss} against {exact_loss}");
-    let h = 1e-6;
-    let x64 = x.map(|v| v as f32 as f64);
-    for (l, gradient) in gradients.iter().enumerate() {
-        let mut expected = Mat::zeros(gradient.nrows(), gradient.ncols());
-        for i in 0..gradient.nrows() {
-            for j in 0..gradient.ncols() {
-                let mut moved = exact.clone();
-                moved.weights_mut()[l][(i, j)] += h;
-                let plus = moved.loss_and_gradients(&x64, &targets).0;
-                moved.weights_mut()[l][(i, j)] -= 2.0 * h;
-                let minus = moved.loss_and_gradients(&x64, &targets).0;
-                expected[(i, j)] = (plus - minus) / (2.0 * h);
-            }
-        }
-        let error = relative_difference(&gradient.map(|v| v as f64), &expected);
+    let differences = finite_difference_gradients(&exact, &x.map(|v| v as f32 as f64), &targets);
+    for (l, (gradient, expected)) in gradients.iter().zip(&differences).enumerate() {
+        let error = relative_difference(&gradient.map(|v| v as f64), expected);
         // f32 rounding of a few products of length 5: a few units of 6e-8, relative.
         assert!(error < 1e-5, "layer {l}: relative error {error:e}");
     }
