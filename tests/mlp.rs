@@ -450,3 +450,13 @@ fn the_root_of_a_wide_layers_agop_through_its_small_side_equals_the_direct_root(
         assert!(relative_difference(&(&root * &root), &agop) < 1e-12, "layer {l}: the root squares to the AGOP");
     }
 }
+
+#[test]
+fn the_seconds_count_training_and_measuring_once_each() {
+    let config = MlpConfig { epochs: 6, measure_every: 3, ..separable_config() };
+    let start = std::time::Instant::now();
+    let result = MlpTraining::run(config.clone(), synthetic_split(&config)).unwrap();
+    let wall = start.elapsed().as_secs_f64();
+    assert!(result.seconds_total <= wall, "{} s counted in {wall} s", result.seconds_total);
+    assert!(result.seconds_measuring > 0.0 && result.seconds_measuring < result.seconds_total);
+}

@@ -55,7 +55,7 @@ pub struct MlpTraining<T: Element = f32> {
     /// Epochs whose measurement fell due and is not in `history` yet (taken elsewhere).
     awaited: VecDeque<usize>,
     history: Vec<MlpMeasurement>,
-    /// Seconds spent inside `train_epochs`, and the part of them spent measuring.
+    /// Seconds spent training and measuring, and the part of them spent measuring.
     seconds: f64,
     seconds_measuring: f64,
     /// The mean loss over each epoch's batches, as training saw them.
@@ -130,10 +130,8 @@ impl<T: Element> MlpTraining<T> {
     /// [`Error::NonFinite`] when a measurement does. Precondition: no measurement is awaited
     /// (see [`MlpTraining::train_until_due`]).
     pub fn train_epochs(&mut self, epochs: usize) -> Result<Option<&MlpMeasurement>> {
-        let start = Instant::now();
-        let due = self.train_until_due(epochs);
-        self.seconds += start.elapsed().as_secs_f64();
-        if due?.is_none() {
+        // Training and measuring each add their own seconds.
+        if self.train_until_due(epochs)?.is_none() {
             return Ok(None);
         }
         let start = Instant::now();
