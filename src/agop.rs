@@ -22,7 +22,7 @@ pub const MIN_DISTANCE: f64 = 1e-10;
 /// The gradient weights A and scale s of a radial kernel (see the module docs), made in place
 /// from the kernel values, or `None` for the linear kernel. Precondition: `train` is the kernel
 /// matrix of the training points with themselves (square, with distances).
-fn radial_weights(kernel: &Kernel, train: KernelMatrix) -> Option<(Mat, f64)> {
+pub(crate) fn radial_weights(kernel: &Kernel, train: KernelMatrix) -> Option<(Mat, f64)> {
     let distances = train.distances?;
     let mut weights = train.values;
     match kernel.kind {

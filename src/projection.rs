@@ -13,8 +13,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::agop::{MIN_DISTANCE, normalise_by_max};
-use crate::kernel::{Kernel, KernelKind, KernelMatrix};
+use crate::agop::{normalise_by_max, radial_weights};
+use crate::kernel::{Kernel, KernelMatrix};
 use crate::linalg::{Mat, PsdSqrt, product, transpose_gram, transpose_product};
 use crate::nc::between_class_scatter;
 use crate::rng::Stream;
@@ -69,16 +69,8 @@ impl std::str::FromStr for Projection {
 /// kernel every gradient is `X^T alpha_c`. Preconditions: `train` is the kernel matrix of the
 /// rows of `x` with themselves, `alpha` n x K.
 pub fn mean_gradients(kernel: &Kernel, x: &Mat, train: &KernelMatrix, alpha: &Mat) -> Mat {
-    let n = x.nrows() as f64;
-    let (weights, scale) = match (kernel.kind, &train.distances) {
-        (KernelKind::Linear, _) | (_, None) => return transpose_product(x, alpha),
-        (KernelKind::Laplace, Some(distances)) => {
-            let mut weights = train.values.clone();
-            weights.zip_apply(distances, |w, d| *w = if d < MIN_DISTANCE { 0.0 } else { *w / d });
-            weights.fill_diagonal(0.0);
-            (weights, 1.0 / kernel.bandwidth)
-        }
-        (KernelKind::Gaussian, Some(_)) => (train.values.clone(), 1.0 / (kernel.bandwidth * kernel.bandwidth)),
+    let Some((weights, scale)) = radial_weights(kernel, train.clone()) else {
+        return transpose_product(x, alpha);
     };
     let row_sums: Vec<f64> = weights.row_iter().map(|row| row.sum()).collect();
     let mut inner = product(&weights, alpha); // A alpha
@@ -87,7 +79,7 @@ pub fn mean_gradients(kernel: &Kernel, x: &Mat, train: &KernelMatrix, alpha: &Ma
             inner[(i, c)] = alpha[(i, c)] * row_sums[i] - inner[(i, c)];
         }
     }
-    transpose_product(x, &inner) * (scale / n)
+    transpose_product(x, &inner) * (scale / x.nrows() as f64)
 }
 
 /// The gradient covariance `agop - sum_c g_c g_c^T` for the raw (unnormalised) AGOP and the
@@ -139,7 +131,8 @@ pub fn class_means_projection(features: &Mat, labels: &[usize], classes: usize) 
     normalise_by_max(&between_class_scatter(features, labels, classes))
 }
 
-/// The identity and its root (`none`).
-pub fn identity(d: usize) -> (Mat, PsdSqrt) {
-    on_basis(&vec![1.0; d], &Mat::identity(d, d))
+/// The root of the d x d identity (`none`): itself, with no eigensolver.
+pub fn identity_root(d: usize) -> PsdSqrt {
+    let identity = Mat::identity(d, d);
+    PsdSqrt { sqrt: identity.clone(), eigenvalues: vec![1.0; d], eigenvectors: identity }
 }

@@ -18,8 +18,8 @@ use crate::kernel::{Kernel, KernelKind, accuracy, argmax_rows, signed_one_hot};
 use crate::linalg::{Mat, PsdSqrt, all_finite, normalize_rows, product, psd_sqrt, rows_times, solve_spd, stack_rows};
 use crate::memory::{self, RunShape, rfm_peak_bytes};
 use crate::nc::{Metrics, measure};
-use crate::projection::{self, Projection};
 use crate::parallel::{Job, Offload, block_on, split_rows};
+use crate::projection::{self, Projection};
 use crate::report::{AgopSummary, DatasetSummary, LayerReport, RfmResult, RfmStages, StageSeconds};
 use crate::rng::{Purpose, Stream};
 
@@ -340,7 +340,7 @@ impl DeepRfm {
 
         observer.step_started(layer, Step::Sqrt);
         let (normalised, root) = match projection {
-            Projection::None => projection::identity(dim_in),
+            Projection::None => (normalised, projection::identity_root(dim_in)),
             _ => {
                 let root = psd_sqrt(&normalised).ok_or_else(|| Error::NonFinite { layer, stage: "AGOP".into() })?;
                 if projection == Projection::RandomSpectrum {

@@ -361,10 +361,10 @@ export function fitRange() {
 function redrawLayerCharts() {
   if (session === null || session.layers.length === 0) return;
   const nc1Variant = $('nc1-variant').value;
-  const fit = $('nc1-fit').checked ? fitRange() : null;
-  drawLayerCharts(session.layers, { nc1Variant, nc2Variant: $('nc2-variant').value, fit });
   const range = fitRange();
   const rates = collapseRates(session.layers, nc1Variant, range);
+  const fit = $('nc1-fit').checked ? { ...range, rates } : null;
+  drawLayerCharts(session.layers, { nc1Variant, nc2Variant: $('nc2-variant').value, fit });
   const last = range.to ?? session.layers.at(-1).layer;
   const parts = STAGES.filter((stage) => rates[stage]).map((stage) => `${stage} x${rates[stage].factor.toFixed(2)}`);
   $('nc1-rates').textContent = parts.length === 0 ? ''

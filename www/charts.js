@@ -34,16 +34,16 @@ export function collapseRates(layers, metric, { from, to }) {
 }
 
 /**
- * Redraws the per-layer charts from every report so far. With `fit` (`{ from, to }`), the NC1
- * chart adds each stage's fitted exponential over those layers, its factor in the legend.
+ * Redraws the per-layer charts from every report so far. With `fit` (`{ from, to, rates }`, the
+ * rates of [`collapseRates`] over those layers), the NC1 chart adds each stage's fitted
+ * exponential, its factor in the legend.
  */
 export function drawLayerCharts(layers, { nc1Variant, nc2Variant, fit = null }) {
   const nc1 = stageSeries(layers, nc1Variant);
   if (fit) {
-    const rates = collapseRates(layers, nc1Variant, fit);
     const within = layers.filter((l) => l.layer >= fit.from && (fit.to === null || l.layer <= fit.to)).map((l) => l.layer);
     for (const series of [...nc1]) {
-      const rate = rates[series.name];
+      const rate = fit.rates[series.name];
       if (!rate) continue;
       const stage = series.name;
       series.name = `${stage}: x${rate.factor.toFixed(2)} per layer`;

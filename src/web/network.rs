@@ -4,6 +4,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::data::Split;
 use crate::hash;
 use crate::mlp::{MlpConfig, MlpMeasurer, MlpTraining};
 use crate::report::MlpMeasurement;
@@ -22,8 +23,7 @@ impl NetworkExperiment {
     /// Deep RFM) and prepares the network.
     #[wasm_bindgen(constructor)]
     pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<NetworkExperiment, JsError> {
-        let config = parse_network_config(config_json)?;
-        let split = load_split(&config.data, config.seed, mnist, csv_text)?;
+        let (config, split) = load_network_run(config_json, mnist, csv_text)?;
         Ok(NetworkExperiment { training: MlpTraining::new(config, split)? })
     }
 
@@ -80,8 +80,7 @@ impl NetworkMeasurer {
     /// Validates `config_json` and loads its data exactly as [`NetworkExperiment::new`] does.
     #[wasm_bindgen(constructor)]
     pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<NetworkMeasurer, JsError> {
-        let config = parse_network_config(config_json)?;
-        let split = load_split(&config.data, config.seed, mnist, csv_text)?;
+        let (config, split) = load_network_run(config_json, mnist, csv_text)?;
         Ok(NetworkMeasurer { measurer: MlpMeasurer::new(&config, split)?, config })
     }
 
@@ -92,6 +91,13 @@ impl NetworkMeasurer {
         let measurement = self.measurer.measure(&network, epoch)?;
         Ok(serde_json::to_string(&measurement).expect("measurement serialises"))
     }
+}
+
+/// The validated config of `config_json` and its data, from the page's bytes (as [`load_split`]).
+fn load_network_run(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<(MlpConfig, Split), JsError> {
+    let config = parse_network_config(config_json)?;
+    let split = load_split(&config.data, config.seed, mnist, csv_text)?;
+    Ok((config, split))
 }
 
 fn parse_network_config(json: &str) -> Result<MlpConfig, JsError> {
