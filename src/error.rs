@@ -43,6 +43,10 @@ pub enum Error {
     /// A NaN or an infinity appeared where the computation cannot recover from it.
     #[error("layer {layer}, stage {stage}: the computation produced NaN or infinity")]
     NonFinite { layer: usize, stage: String },
+
+    /// One seed of a run of several seeds failed (the others may not).
+    #[error("seed {seed}: {source}")]
+    InSeed { seed: u32, source: Box<Error> },
 }
 
 /// A ridge worth trying after `ridge` failed: the lab's default 1e-3, or ten times `ridge` when

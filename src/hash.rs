@@ -48,7 +48,7 @@ fn cos_only(c: &RfmConfig) -> bool {
 
 /// In the order they are applied (`rank` after `dim`, so that their joint check sees both) and
 /// written (the seed last, so links read naturally).
-const SETTINGS: [Setting<RfmConfig>; 20] = [
+const SETTINGS: [Setting<RfmConfig>; 21] = [
     Setting {
         key: "dataset",
         write: |c| String::from(c.data.dataset.clone()),
@@ -193,6 +193,13 @@ const SETTINGS: [Setting<RfmConfig>; 20] = [
         write: |c| c.seed.to_string(),
         read: |c, v| set(&mut c.seed, "seed", v, "a whole number from 0 to 4294967295"),
         applies: always,
+    },
+    Setting {
+        key: "seeds",
+        write: |c| c.seeds.to_string(),
+        read: |c, v| set(&mut c.seeds, "seeds", v, "a whole number from 1 to 5"),
+        // Links of single runs stay as they were.
+        applies: |c| c.seeds != 1,
     },
 ];
 

@@ -23,6 +23,7 @@
 //! - [`rate`]: the rate of collapse, a fitted factor per layer.
 //! - [`parallel`]: the large products of a layer, split between this core and a helper.
 //! - [`rfm`]: Deep RFM, one layer at a time.
+//! - [`seeds`]: one config over consecutive seeds, and the spread of its numbers across them.
 //! - [`mlp`]: a trained ReLU network: singular-structure stages of every layer, NFA correlation.
 //! - [`views`]: compact pictures of features (Gram matrix, PCA) for display.
 //! - [`hash`]: configs as URL hashes, so that a link reproduces a run.
@@ -51,6 +52,7 @@ pub mod rate;
 pub mod report;
 pub mod rfm;
 pub mod rng;
+pub mod seeds;
 pub mod views;
 
 #[cfg(target_arch = "wasm32")]

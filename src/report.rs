@@ -1,6 +1,8 @@
 //! The plain-data results of every experiment: produced once, then sent as they are to the
 //! page, the command line's standard output and the tests (the Result JSON contract).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::data::Split;
@@ -112,9 +114,67 @@ pub struct RfmResult {
     /// The validated config, every field.
     pub config: RfmConfig,
     pub dataset: DatasetSummary,
+    /// The layers of the run of `config.seed` (with several seeds, the first seed's run, so that a
+    /// reader of single runs reads real numbers of one run).
     pub layers: Vec<LayerReport>,
-    /// Seconds spent computing the layers.
+    /// Seconds spent computing the layers (of every seed).
     pub seconds_total: f64,
+    /// With `config.seeds` > 1: every seed's run started so far, seed `config.seed` first (its
+    /// layers are `layers`). Absent (empty) for a single seed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seed_runs: Vec<SeedRun>,
+    /// With `config.seeds` > 1: per layer, the mean and spread of every number over the seeds
+    /// that have computed that layer. Absent (empty) for a single seed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub across_seeds: Vec<LayerSpread>,
+}
+
+/// One seed's run within a result of several seeds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedRun {
+    pub seed: u32,
+    /// Its layers so far, exactly as a single run of this seed reports them.
+    pub layers: Vec<LayerReport>,
+    /// Seconds spent computing them.
+    pub seconds_total: f64,
+}
+
+/// The mean and spread of one number over seeds (population standard deviations, numpy's
+/// default `ddof = 0`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Spread {
+    pub mean: f64,
+    pub std: f64,
+    /// Mean of the natural logarithms (`exp` of it is the geometric mean): the centre of the
+    /// band drawn on a log axis. `None` when a value is not positive.
+    pub log_mean: Option<f64>,
+    /// Standard deviation of the natural logarithms: the band on a log axis is
+    /// `exp(log_mean -+ log_std)`. `None` when a value is not positive.
+    pub log_std: Option<f64>,
+}
+
+/// The spread of every metric (by name, as in [`Metrics`]) at the three stages of a layer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageSpreads {
+    #[serde(rename = "X")]
+    pub x: BTreeMap<String, Spread>,
+    #[serde(rename = "MX")]
+    pub mx: BTreeMap<String, Spread>,
+    #[serde(rename = "PhiMX")]
+    pub phi_mx: BTreeMap<String, Spread>,
+}
+
+/// The spread over seeds of the numbers of one Deep RFM layer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayerSpread {
+    /// 1-based.
+    pub layer: usize,
+    /// How many seeds have computed this layer (all of them once the run is done).
+    pub seeds: usize,
+    pub train_acc: Spread,
+    /// `None` without a test set.
+    pub test_acc: Option<Spread>,
+    pub stages: StageSpreads,
 }
 
 /// The metrics of the five measured stages of a hidden MLP layer with input Phi and weight

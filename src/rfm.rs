@@ -22,6 +22,7 @@ use crate::parallel::{Job, Offload, block_on, split_rows};
 use crate::projection::{self, Projection};
 use crate::report::{AgopSummary, DatasetSummary, LayerReport, RfmResult, RfmStages, StageSeconds};
 use crate::rng::{Purpose, Stream};
+use crate::seeds::MAX_SEEDS;
 
 /// How many of the AGOP's largest eigenvalues a layer report keeps.
 pub const TOP_EIGENVALUES: usize = 32;
@@ -57,8 +58,11 @@ pub struct RfmConfig {
     /// What each layer projects with: the AGOP (the paper's Deep RFM) or a control (see
     /// [`Projection`]).
     pub projection: Projection,
-    /// The seed every random draw flows from.
+    /// The seed every random draw flows from (of the first run, with several seeds).
     pub seed: u32,
+    /// How many runs with consecutive seeds (`seed`, `seed + 1`, ...) to average: 1 to
+    /// [`MAX_SEEDS`]. A [`DeepRfm`] computes one seed; [`crate::seeds::SeededRfm`] all of them.
+    pub seeds: usize,
 }
 
 impl Default for RfmConfig {
@@ -74,6 +78,7 @@ impl Default for RfmConfig {
             sigma: 0.05,
             projection: Projection::Agop,
             seed: 0,
+            seeds: 1,
         }
     }
 }
@@ -93,6 +98,9 @@ impl RfmConfig {
         }
         if !(1..=MAX_WIDTH).contains(&self.width) {
             return Err(Error::config("width", format!("must be between 1 and {MAX_WIDTH}, got {}", self.width)));
+        }
+        if !(1..=MAX_SEEDS).contains(&self.seeds) {
+            return Err(Error::config("seeds", format!("must be between 1 and {MAX_SEEDS}, got {}", self.seeds)));
         }
         if !(self.sigma.is_finite() && self.sigma > 0.0) {
             return Err(Error::config("sigma", format!("must be a positive number, got {}", self.sigma)));
@@ -424,6 +432,8 @@ impl DeepRfm {
             config: self.config.clone(),
             dataset: self.dataset.clone(),
             layers: self.layers.clone(),
+            seed_runs: Vec::new(),
+            across_seeds: Vec::new(),
         }
     }
 
@@ -435,6 +445,8 @@ impl DeepRfm {
             config: self.config,
             dataset: self.dataset,
             layers: self.layers,
+            seed_runs: Vec::new(),
+            across_seeds: Vec::new(),
         }
     }
 }

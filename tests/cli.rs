@@ -96,10 +96,33 @@ fn same_seed_repeats_exactly_and_another_seed_differs() {
     assert_ne!(a["layers"][0]["stages"]["X"]["nc1"], c["layers"][0]["stages"]["X"]["nc1"]);
 }
 
+#[test]
+fn several_seeds_add_every_run_and_their_spread_to_the_result() {
+    let mut args = SMALL.to_vec();
+    args.extend(["--seed", "5", "--seeds", "2"]);
+    let out = run(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["config"]["seeds"], 2);
+    let runs = json["seed_runs"].as_array().unwrap();
+    assert_eq!(runs.iter().map(|r| r["seed"].as_u64().unwrap()).collect::<Vec<_>>(), [5, 6]);
+    assert_eq!(json["layers"], runs[0]["layers"]);
+    let spread = &json["across_seeds"][2];
+    assert_eq!((spread["layer"].as_u64(), spread["seeds"].as_u64()), (Some(3), Some(2)));
+    for key in ["mean", "std", "log_mean", "log_std"] {
+        assert!(spread["stages"]["MX"]["nc1"][key].is_f64(), "{key}");
+    }
+    // A single seed's result has neither key (the contract as it was).
+    let single: Value = serde_json::from_slice(&run(&SMALL).stdout).unwrap();
+    assert!(single.get("seed_runs").is_none() && single.get("across_seeds").is_none());
+}
+
 /// Every bad input exits non-zero with one line on stderr that names the problem, never a panic.
 #[test]
 fn bad_input_gets_a_one_line_message() {
-    let cases: [(&[&str], &str); 10] = [
+    let cases: [(&[&str], &str); 12] = [
+        (&["rfm", "--seeds", "0"], "seeds"),
+        (&["rfm", "--seeds", "6"], "seeds"),
         (&["rfm", "--no-such-flag"], "--no-such-flag"),
         (&["rfm", "--dataset", "synthetic", "--n-train", "19000"], "at most 15550 training samples fit"),
         (&["rfm", "--bandwidth", "-1"], "bandwidth"),
@@ -135,6 +158,7 @@ fn help_explains_every_flag() {
         "--pool",
         "--no-standardize",
         "--seed",
+        "--seeds",
     ] {
         let line = help_line(&help, flag);
         assert!(line.len() > flag.len() + 20, "{flag} has no explanation: {line}");

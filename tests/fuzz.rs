@@ -15,6 +15,7 @@ use agop_collapse::mlp::config::{MAX_DEPTH as NET_MAX_DEPTH, MAX_EPOCHS, MAX_WID
 use agop_collapse::mlp::{MlpConfig, OutputInit};
 use agop_collapse::projection::Projection;
 use agop_collapse::rfm::{MAX_DEPTH, MAX_WIDTH, RfmConfig};
+use agop_collapse::seeds::MAX_SEEDS;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -495,19 +496,22 @@ fn valid_rfm_config() -> impl Strategy<Value = RfmConfig> {
         feature_kind(),
         prop_oneof![1usize..=MAX_WIDTH, log_uniform(MAX_WIDTH)],
         positive_f64(),
-        (any::<u32>(), projection_kind()),
+        (any::<u32>(), projection_kind(), 1usize..=MAX_SEEDS),
     )
-        .prop_map(|(data, depth, kernel, bandwidth, ridge, feature, width, sigma, (seed, projection))| RfmConfig {
-            data,
-            depth,
-            kernel,
-            bandwidth,
-            ridge,
-            feature,
-            width,
-            sigma: if feature == FeatureKind::Cos { sigma } else { RfmConfig::default().sigma },
-            projection,
-            seed,
+        .prop_map(|(data, depth, kernel, bandwidth, ridge, feature, width, sigma, (seed, projection, seeds))| {
+            RfmConfig {
+                data,
+                depth,
+                kernel,
+                bandwidth,
+                ridge,
+                feature,
+                width,
+                sigma: if feature == FeatureKind::Cos { sigma } else { RfmConfig::default().sigma },
+                projection,
+                seed,
+                seeds,
+            }
         })
         .prop_filter("fits the memory budget", |config| config.validate().is_ok())
 }
@@ -591,19 +595,10 @@ fn any_rfm_config() -> impl Strategy<Value = RfmConfig> {
         feature_kind(),
         prop_oneof![edgy_usize(), 0usize..=MAX_WIDTH + 1],
         edgy_f64(),
-        (any::<u32>(), projection_kind()),
+        (any::<u32>(), projection_kind(), prop_oneof![edgy_usize(), 0usize..=MAX_SEEDS + 1]),
     )
-        .prop_map(|(data, depth, kernel, bandwidth, ridge, feature, width, sigma, (seed, projection))| RfmConfig {
-            data,
-            depth,
-            kernel,
-            bandwidth,
-            ridge,
-            feature,
-            width,
-            sigma,
-            projection,
-            seed,
+        .prop_map(|(data, depth, kernel, bandwidth, ridge, feature, width, sigma, (seed, projection, seeds))| {
+            RfmConfig { data, depth, kernel, bandwidth, ridge, feature, width, sigma, projection, seed, seeds }
         })
 }
 

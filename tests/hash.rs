@@ -25,6 +25,7 @@ fn non_default() -> RfmConfig {
         sigma: 0.2,
         projection: agop_collapse::projection::Projection::RandomSpectrum,
         seed: 4_000_000_000,
+        seeds: 3,
     }
 }
 
@@ -55,6 +56,21 @@ fn a_hash_round_trips_every_setting() {
     }
     assert!(to_hash(&RfmConfig::default()).starts_with("dataset=mnist&n=1000&test=500&digits=0,1,2,3,4,5,6,7,8,9"));
     assert!(to_hash(&RfmConfig::default()).ends_with("&seed=0"));
+    // A single seed is not written, so that links of single runs read as before.
+    assert!(!to_hash(&RfmConfig::default()).contains("seeds"));
+    assert!(to_hash(&non_default()).ends_with("&seed=4000000000&seeds=3"));
+}
+
+#[test]
+fn seeds_out_of_range_are_reported_and_fall_back_to_one() {
+    for bad in ["0", "6", "two", "-1"] {
+        let (config, messages) = from_hash(&format!("#seeds={bad}"), &[]);
+        assert_eq!(config.seeds, 1, "{bad}");
+        assert!(messages.iter().any(|m| m.contains("seeds")), "{bad}: {messages:?}");
+    }
+    let (config, messages) = from_hash("#seeds=5&seed=7", &[]);
+    assert!(messages.is_empty(), "{messages:?}");
+    assert_eq!((config.seed, config.seeds), (7, 5));
 }
 
 #[test]

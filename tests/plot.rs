@@ -63,7 +63,7 @@ fn count_coloured(svg: &str, tag: &str, which: &str, colour: RGBColor) -> usize 
 }
 
 fn series(name: &str, points: &[[f64; 2]], dashed: bool) -> Series {
-    Series { name: name.into(), colour: None, points: points.to_vec(), dashed }
+    Series { name: name.into(), colour: None, points: points.to_vec(), dashed, band: Vec::new() }
 }
 
 fn nc1_chart() -> LineChart {
@@ -199,6 +199,41 @@ fn explicit_colours_are_used_and_bad_ones_are_reported() {
     chart.series[0].colour = Some("blue".into());
     let error = try_svg_of(|area| draw_line_chart(area, &chart, 1.0)).unwrap_err();
     assert!(error.contains("train") && error.contains("#rrggbb"), "{error}");
+}
+
+#[test]
+fn a_band_is_shaded_under_its_line_in_its_colour_and_widens_the_axis() {
+    let mut chart = nc1_chart();
+    // Around X: a band up to 10 (the lines reach 1 at most), broken at layer 3 by a null.
+    chart.series[0].band =
+        vec![[1.0, 0.5, 10.0], [2.0, 0.05, 0.2], [3.0, f64::NAN, 0.02], [4.0, 5e-4, 2e-3], [5.0, 5e-5, 2e-4]];
+    let svg = svg_of(|area| draw_line_chart(area, &chart, 1.0));
+    let x_colour = stage_colour("X").unwrap();
+    let bands = elements(&svg, "polygon");
+    let x_bands: Vec<_> = bands
+        .iter()
+        .filter(|e| attribute(e, "fill").is_some_and(|c| c.eq_ignore_ascii_case(&hex_colour(x_colour))))
+        .collect();
+    assert_eq!(x_bands.len(), 2, "two runs of the band: {bands:?}");
+    for band in &x_bands {
+        let opacity: f64 = attribute(band, "opacity").or(attribute(band, "fill-opacity")).unwrap().parse().unwrap();
+        assert!(opacity > 0.0 && opacity < 0.5, "translucent: {band}");
+    }
+    assert!(has_text(&svg, "1e1"), "the axis reaches the band's top: {:?}", texts(&svg));
+    // The bands come before every stage's line, so that no band hides one.
+    let last_band = svg.rfind(x_bands[1]).unwrap();
+    let first_line = elements(&svg, "polyline")
+        .into_iter()
+        .filter(|e| attribute(e, "stroke").is_some_and(|c| c.eq_ignore_ascii_case(&hex_colour(x_colour))))
+        .map(|e| svg.find(e).unwrap())
+        .min()
+        .unwrap();
+    assert!(last_band < first_line);
+
+    let spec: LineChart =
+        serde_json::from_str(r#"{"series": [{"name": "X", "points": [[1, 1]], "band": [[1, null, 2]]}]}"#).unwrap();
+    assert!(spec.series[0].band[0][1].is_nan());
+    assert!(serde_json::from_str::<LineChart>(r#"{"series": [{"band": [[1, 2]]}]}"#).is_err());
 }
 
 #[test]

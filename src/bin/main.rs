@@ -9,10 +9,11 @@ use agop_collapse::Error;
 use agop_collapse::data::mnist::Mnist;
 use agop_collapse::data::{self, DataConfig, DatasetSource};
 use agop_collapse::features::FeatureKind;
-use agop_collapse::projection::Projection;
 use agop_collapse::kernel::KernelKind;
 use agop_collapse::mlp::{MlpConfig, MlpTraining, OutputInit};
-use agop_collapse::rfm::{DeepRfm, RfmConfig};
+use agop_collapse::projection::Projection;
+use agop_collapse::rfm::RfmConfig;
+use agop_collapse::seeds::SeededRfm;
 
 /// Where `./build.sh` writes the MNIST subset, relative to the project.
 const MNIST_FILE: &str = "www/data/mnist.bin";
@@ -135,6 +136,10 @@ struct RfmArgs {
     /// Seed of every random draw (data subsets, feature maps).
     #[arg(long, allow_negative_numbers = true)]
     seed: Option<u32>,
+    /// Runs with consecutive seeds (seed, seed + 1, ...), 1 to 5: the result adds every seed's
+    /// run and the mean and std of every number over them (seed_runs, across_seeds).
+    #[arg(long, allow_negative_numbers = true)]
+    seeds: Option<usize>,
 }
 
 impl RfmArgs {
@@ -151,6 +156,7 @@ impl RfmArgs {
             sigma: self.sigma.unwrap_or(defaults.sigma),
             projection: self.projection.unwrap_or(defaults.projection),
             seed: self.seed.unwrap_or(defaults.seed),
+            seeds: self.seeds.unwrap_or(defaults.seeds),
         }
     }
 }
@@ -221,6 +227,7 @@ fn with_defaults(command: clap::Command) -> clap::Command {
         ("sigma", rfm.sigma.to_string()),
         ("projection", rfm.projection.name().to_string()),
         ("seed", rfm.seed.to_string()),
+        ("seeds", rfm.seeds.to_string()),
     ];
     let mlp = MlpConfig::default();
     let mlp_defaults = [
@@ -313,8 +320,10 @@ fn report_clap_error(error: clap::Error) -> ExitCode {
 fn run_rfm(args: &RfmArgs) -> Result<(), String> {
     let config = args.config();
     config.validate().map_err(|e| e.to_string())?;
-    let split = load_split(&config.data, config.seed, &args.data)?;
-    print_json(&DeepRfm::run(config, split).map_err(|e| e.to_string())?)
+    let (mnist, csv_text) = read_data(&config.data, &args.data)?;
+    let data = config.data.clone();
+    let load = move |seed: u32| data::load(&data, seed as u64, mnist.as_ref(), csv_text.as_deref());
+    print_json(&SeededRfm::run(config, Box::new(load)).map_err(|e| e.to_string())?)
 }
 
 fn run_mlp(args: &MlpArgs) -> Result<(), String> {
@@ -326,6 +335,12 @@ fn run_mlp(args: &MlpArgs) -> Result<(), String> {
 
 /// Loads the validated `config`'s data, reading MNIST or the CSV file as it asks.
 fn load_split(config: &DataConfig, seed: u32, args: &DataArgs) -> Result<data::Split, String> {
+    let (mnist, csv_text) = read_data(config, args)?;
+    data::load(config, seed as u64, mnist.as_ref(), csv_text.as_deref()).map_err(|e| e.to_string())
+}
+
+/// Reads the MNIST binary or the CSV file, whichever the validated `config` uses.
+fn read_data(config: &DataConfig, args: &DataArgs) -> Result<(Option<Mnist>, Option<String>), String> {
     let mnist = match config.dataset {
         DatasetSource::Mnist => Some(read_mnist(args.mnist_file.as_deref())?),
         _ => None,
@@ -336,7 +351,7 @@ fn load_split(config: &DataConfig, seed: u32, args: &DataArgs) -> Result<data::S
         }
         _ => None,
     };
-    data::load(config, seed as u64, mnist.as_ref(), csv_text.as_deref()).map_err(|e| e.to_string())
+    Ok((mnist, csv_text))
 }
 
 fn print_json(result: &impl serde::Serialize) -> Result<(), String> {

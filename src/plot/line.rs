@@ -51,13 +51,23 @@ pub struct Series {
     pub points: Vec<[f64; 2]>,
     /// Draw the line dashed (e.g. the test set against the train set's solid line).
     pub dashed: bool,
+    /// A shaded band in the series' colour, under every line: `[x, low, high]` in drawing
+    /// order (e.g. mean -+ std over seeds). A triple that cannot be shown (as for points) breaks
+    /// the band. Empty for none.
+    #[serde(deserialize_with = "super::nullable::triples")]
+    pub band: Vec<[f64; 3]>,
 }
+
+/// Opacity of a band's fill: light enough for lines and other bands to show through.
+const BAND_OPACITY: f64 = 0.2;
 
 /// A series' drawable pieces: the runs of consecutive showable points, and its style.
 struct Prepared<'a> {
     series: &'a Series,
     colour: RGBColor,
     runs: Vec<Vec<(f64, f64)>>,
+    /// The runs of consecutive showable band triples, as (x, low, high).
+    band_runs: Vec<Vec<(f64, f64, f64)>>,
 }
 
 impl Prepared<'_> {
@@ -77,8 +87,12 @@ pub fn draw_line_chart<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let look = Look::new(scale);
     let prepared = prepare(chart)?;
-    let xs = prepared.iter().flat_map(|p| p.runs.iter().flatten().map(|(x, _)| *x));
-    let ys = prepared.iter().flat_map(|p| p.runs.iter().flatten().map(|(_, y)| *y));
+    let band_triples = || prepared.iter().flat_map(|p| p.band_runs.iter().flatten());
+    let xs = prepared.iter().flat_map(|p| p.runs.iter().flatten().map(|(x, _)| *x)).chain(band_triples().map(|t| t.0));
+    let ys = prepared
+        .iter()
+        .flat_map(|p| p.runs.iter().flatten().map(|(_, y)| *y))
+        .chain(band_triples().flat_map(|t| [t.1, t.2]));
     let (Some(x_extent), Some(y_extent)) = (axes::extent(xs), axes::extent(ys)) else {
         return draw_no_data(area, &chart.title, look);
     };
@@ -113,15 +127,21 @@ fn prepare(chart: &LineChart) -> Result<Vec<Prepared<'_>>, String> {
                 })?,
                 None => stage_colour(&series.name).unwrap_or_else(|| class_colour(index)),
             };
-            let showable =
-                |&[x, y]: &[f64; 2]| plottable(x) && plottable(y) && (!chart.log_y || y >= 1.0 / LARGEST_SHOWN);
+            let showable_y = |y: f64| plottable(y) && (!chart.log_y || y >= 1.0 / LARGEST_SHOWN);
+            let showable = |&[x, y]: &[f64; 2]| plottable(x) && showable_y(y);
             let runs = series
                 .points
                 .split(|point| !showable(point))
                 .filter(|run| !run.is_empty())
                 .map(|run| run.iter().map(|&[x, y]| (x, y)).collect())
                 .collect();
-            Ok(Prepared { series, colour, runs })
+            let band_runs = series
+                .band
+                .split(|&[x, low, high]| !(plottable(x) && showable_y(low) && showable_y(high)))
+                .filter(|run| !run.is_empty())
+                .map(|run| run.iter().map(|&[x, low, high]| (x, low, high)).collect())
+                .collect();
+            Ok(Prepared { series, colour, runs, band_runs })
         })
         .collect()
 }
@@ -148,6 +168,22 @@ where
     let (dash, gap) = (look.px(7.0), look.px(4.0));
     let legend_length = look.px(22.0);
     let mut samples = Vec::new();
+    // Every band first, so that no band hides a line.
+    for p in prepared {
+        let fill = p.colour.mix(BAND_OPACITY).filled();
+        for run in &p.band_runs {
+            if let [(x0, low, high)] = run[..] {
+                // A band at one x has no area: an error bar shows it.
+                let bar = ShapeStyle::from(p.colour.mix(0.5)).stroke_width(look.stroke(4.0));
+                plot.draw_series(std::iter::once(PathElement::new(vec![(x0, low), (x0, high)], bar)))
+                    .map_err(failed)?;
+                continue;
+            }
+            let outline: Vec<(f64, f64)> =
+                run.iter().map(|t| (t.0, t.2)).chain(run.iter().rev().map(|t| (t.0, t.1))).collect();
+            plot.draw_series(std::iter::once(Polygon::new(outline, fill))).map_err(failed)?;
+        }
+    }
     for p in prepared.iter().filter(|p| !p.runs.is_empty()) {
         let style = ShapeStyle::from(p.colour).stroke_width(line_width);
         for run in &p.runs {

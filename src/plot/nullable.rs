@@ -9,6 +9,12 @@ pub(crate) fn points<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<[
     Ok(points.into_iter().map(|point| point.map(|v| v.unwrap_or(f64::NAN))).collect())
 }
 
+/// Triples `[x, low, high]` whose entries may be `null` (read as NaN).
+pub(crate) fn triples<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<[f64; 3]>, D::Error> {
+    let triples = Vec::<[Option<f64>; 3]>::deserialize(deserializer)?;
+    Ok(triples.into_iter().map(|triple| triple.map(|v| v.unwrap_or(f64::NAN))).collect())
+}
+
 /// Numbers that may be `null` (read as NaN).
 pub(crate) fn numbers<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<f64>, D::Error> {
     let numbers = Vec::<Option<f64>>::deserialize(deserializer)?;

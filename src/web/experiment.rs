@@ -1,5 +1,5 @@
-//! The worker-side experiment handle: a Deep RFM run computed one layer per call, with the
-//! pictures of every stage prepared for the page.
+//! The worker-side experiment handle: a Deep RFM run (of one seed or several) computed one layer
+//! per call, with the pictures of every stage of the first seed prepared for the page.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -8,12 +8,15 @@ use js_sys::{Array, Float32Array, Function, Object, Promise, Reflect, Uint32Arra
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+use crate::data::DatasetSource;
+use crate::data::mnist::Mnist;
 use crate::linalg::{Mat, PsdSqrt};
-use crate::rfm::{DeepRfm, LayerObserver, Stage, Step};
+use crate::rfm::{LayerObserver, Stage, Step};
+use crate::seeds::SeededRfm;
 use crate::views::{gram_picture, pca_2d};
 
 use super::offload::WorkerOffload;
-use super::{load_split, parse_rfm_config};
+use super::parse_rfm_config;
 use crate::parallel::Local;
 
 /// Samples shown per class in a Gram picture: about 200 in all, at least 2 per class.
@@ -29,32 +32,47 @@ pub struct Experiment {
 }
 
 struct Run {
-    rfm: DeepRfm,
+    rfm: SeededRfm,
     views: Object,
 }
 
 #[wasm_bindgen]
 impl Experiment {
     /// Validates `config_json`, loads the data (`mnist` holds `data/mnist.bin` when the config
-    /// uses MNIST, `csv_text` the user's file when it uses a CSV) and prepares the run.
+    /// uses MNIST, `csv_text` the user's file when it uses a CSV) and prepares the run. With
+    /// several seeds, each seed's data is drawn as it starts.
     #[wasm_bindgen(constructor)]
     pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<Experiment, JsError> {
         let config = parse_rfm_config(config_json)?;
-        let split = load_split(&config.data, config.seed, mnist, csv_text)?;
-        let run = Run { rfm: DeepRfm::new(config, split)?, views: Object::new() };
+        let digits = match config.data.dataset {
+            DatasetSource::Mnist => Some(Mnist::decode(mnist)?),
+            _ => None,
+        };
+        let csv = matches!(config.data.dataset, DatasetSource::Csv(_)).then(|| csv_text.to_string());
+        let data = config.data.clone();
+        let load = move |seed: u32| crate::data::load(&data, seed as u64, digits.as_ref(), csv.as_deref());
+        let run = Run { rfm: SeededRfm::new(config, Box::new(load))?, views: Object::new() };
         Ok(Experiment { run: Rc::new(RefCell::new(run)) })
     }
 
-    /// True when every layer has been computed.
+    /// True when every layer of every seed has been computed.
     pub fn done(&self) -> Result<bool, JsError> {
         Ok(self.borrow()?.rfm.is_done())
     }
 
-    /// Computes the next layer; the promise gives its report as JSON. Calls `progress(layer,
-    /// step)` before each step (`step` as in the report's timings). With `run_job` (see
-    /// [`WorkerOffload`]) a helper worker computes half of the large products; without it this
-    /// worker computes everything, with the same numbers. Afterwards [`Experiment::views`] holds
-    /// the layer's pictures.
+    /// Which run, 0-based in seed order, the next step computes a layer of (0 for a single
+    /// seed). Precondition: not done.
+    #[wasm_bindgen(js_name = nextSeedIndex)]
+    pub fn next_seed_index(&self) -> Result<u32, JsError> {
+        Ok(self.borrow()?.rfm.next_seed_index() as u32)
+    }
+
+    /// Computes the next layer (of the next seed, once a seed has every layer); the promise
+    /// gives its report as JSON. Calls `progress(layer, step, seedIndex)` before each step
+    /// (`step` as in the report's timings). With `run_job` (see [`WorkerOffload`]) a helper
+    /// worker computes half of the large products; without it this worker computes everything,
+    /// with the same numbers. Afterwards [`Experiment::views`] holds the layer's pictures when
+    /// it is a layer of the first seed, else nothing (the page shows the first seed's).
     pub fn step(&self, progress: Function, run_job: Option<Function>) -> Promise {
         let run = self.run.clone();
         future_to_promise(async move {
@@ -62,10 +80,14 @@ impl Experiment {
             if run.rfm.is_done() {
                 return Err(JsError::new("every layer has been computed").into());
             }
-            let labels = run.rfm.labels().to_vec();
-            let dataset = run.rfm.dataset().clone();
+            let seed_index = run.rfm.next_seed_index();
+            let first_seed = seed_index == 0;
+            let labels = if first_seed { run.rfm.current().labels().to_vec() } else { Vec::new() };
+            let dataset = run.rfm.current().dataset().clone();
             let mut pictures = Pictures {
                 progress: &progress,
+                seed_index,
+                draw: first_seed,
                 labels: &labels,
                 classes: dataset.classes,
                 image_shape: dataset.image_shape,
@@ -103,6 +125,10 @@ impl Experiment {
 /// Collects the pictures of one layer while it is computed, and reports progress.
 struct Pictures<'a> {
     progress: &'a Function,
+    /// The run the layer belongs to, 0-based in seed order.
+    seed_index: usize,
+    /// Whether to make the pictures (only of the first seed: the page shows those).
+    draw: bool,
     labels: &'a [usize],
     classes: usize,
     image_shape: Option<[usize; 2]>,
@@ -121,10 +147,14 @@ fn floats(values: impl Iterator<Item = f64>) -> Float32Array {
 impl LayerObserver for Pictures<'_> {
     fn step_started(&mut self, layer: usize, step: Step) {
         // A progress callback that throws must not stop the computation.
-        let _ = self.progress.call2(&JsValue::NULL, &JsValue::from(layer as u32), &JsValue::from_str(step.name()));
+        let (layer, step, seed) = (JsValue::from(layer as u32), JsValue::from_str(step.name()), self.seed_index as u32);
+        let _ = self.progress.call3(&JsValue::NULL, &layer, &step, &JsValue::from(seed));
     }
 
     fn stage_features(&mut self, _layer: usize, stage: Stage, features: &Mat) {
+        if !self.draw {
+            return;
+        }
         let per_class = (GRAM_SAMPLES / self.classes).max(2);
         let gram = gram_picture(features, self.labels, self.classes, per_class);
         let gram_object = Object::new();
@@ -143,6 +173,9 @@ impl LayerObserver for Pictures<'_> {
     }
 
     fn agop_computed(&mut self, _layer: usize, m: &Mat, root: &PsdSqrt) {
+        if !self.draw {
+            return;
+        }
         // In pixel space (layer 1 of image data) the AGOP itself is a picture.
         let Some([rows, cols]) = self.image_shape.filter(|[r, c]| r * c == m.nrows()) else {
             return;
