@@ -1,7 +1,7 @@
 // The page: settings <-> URL hash, runs in the worker, live charts, and window.lab for embedders.
 import { configFromHash, configToHash, freshSeed, validateRfmConfig, version } from './pkg/agop_collapse.js';
 import {
-  alignedSigns, clearCharts, collapseRates, defaultStripLayers, drawComparisonChart, drawLayerCharts, drawPictures, drawStrip, STAGES, stripImage,
+  alignedSigns, chartLayers, clearCharts, collapseRates, defaultStripLayers, drawComparisonChart, drawLayerCharts, drawPictures, drawStrip, STAGES, stripImage,
 } from './charts.js';
 import { applyHideAndLock, setupClassroomDialog } from './classroom.js';
 import { autorun, embedCode, embedded, setupEmbed, whenVisible } from './embed.js';
@@ -197,6 +197,12 @@ function start(mode, config) {
   return promise;
 }
 
+/** "Seed 2 of 3 (seed 1): " while a run of several seeds computes its run `index` (0-based), else "". */
+function seedPrefix(index) {
+  const { seed, seeds } = JSON.parse(session.configJson);
+  return seeds > 1 ? `Seed ${index + 1} of ${seeds} (seed ${(seed + index) % 2 ** 32}): ` : '';
+}
+
 /** Asks the worker for the next layer, once the lab is in view (embedded labs wait otherwise). */
 function requestLayer() {
   const current = session;
@@ -219,14 +225,18 @@ function onWorkerMessage(message) {
     lab.result = JSON.parse(message.result);
     requestLayer();
   } else if (message.type === 'progress') {
-    progress(`Layer ${message.layer} of ${depth}: ${STEP_NAMES[message.step] ?? message.step}…`);
+    progress(`${seedPrefix(message.seedIndex)}Layer ${message.layer} of ${depth}: ${STEP_NAMES[message.step] ?? message.step}…`);
   } else if (message.type === 'layer') {
-    session.layers.push(message.report);
-    session.views.push(message.views);
+    // The pictures follow the first seed's run; the charts, every seed's.
+    if (message.seedIndex === 0) {
+      session.layers.push(message.report);
+      session.views.push(message.views);
+    }
+    session.seedIndex = message.seedIndex;
     lab.result = JSON.parse(message.result);
     // Ask for the next layer first, so that the worker computes while this one is drawn.
     if (!message.done && session.mode === 'run') requestLayer();
-    followLatestLayer();
+    if (message.seedIndex === 0) followLatestLayer();
     const current = session;
     const drawn = inTurns([redrawLayerCharts, redrawPictures, renderTable, drawComparison], () => session === current);
     drawn.then(() => {
@@ -260,8 +270,9 @@ function stopTicker() {
 function pause() {
   stopTicker();
   setState('idle');
-  const depth = JSON.parse(session.configJson).depth;
-  $('status').textContent = `Layer ${session.layers.length} of ${depth} computed. Step or Run to go on.`;
+  const { depth } = JSON.parse(session.configJson);
+  const computed = lab.result.seed_runs?.at(-1)?.layers.length ?? session.layers.length;
+  $('status').textContent = `${seedPrefix(session.seedIndex ?? 0)}Layer ${computed} of ${depth} computed. Step or Run to go on.`;
   for (const waiter of session.waiters.splice(0)) waiter.resolve(lab.result);
 }
 
@@ -273,7 +284,8 @@ function finish(state, message) {
   if (state === 'done') {
     addToComparison(lab.result);
     const count = lab.result.layers.length;
-    $('status').textContent = `Done: ${count} layer${count === 1 ? '' : 's'} in ${lab.result.seconds_total.toFixed(1)} s of computation.`;
+    const seeds = lab.result.config.seeds;
+    $('status').textContent = `Done: ${count} layer${count === 1 ? '' : 's'}${seeds > 1 ? ` for each of ${seeds} seeds` : ''} in ${lab.result.seconds_total.toFixed(1)} s of computation.`;
     waiters.forEach((w) => w.resolve(lab.result));
     return;
   }
@@ -325,7 +337,8 @@ function addToComparison(result) {
     comparison.key = key;
     comparison.lines.clear();
   }
-  comparison.lines.set(result.config.projection, result.layers.map((l) => [l.layer, l.stages.X.nc1]));
+  // With several seeds, their geometric mean (as the NC1 chart draws it).
+  comparison.lines.set(result.config.projection, chartLayers(result).map((l) => [l.layer, l.stages.X.nc1]));
   drawProjectionComparison();
 }
 
@@ -359,16 +372,31 @@ export function fitRange() {
 }
 
 function redrawLayerCharts() {
-  if (session === null || session.layers.length === 0) return;
+  if (session === null || session.layers.length === 0 || lab.result === null) return;
   const nc1Variant = $('nc1-variant').value;
   const range = fitRange();
-  const rates = collapseRates(session.layers, nc1Variant, range);
+  const layers = chartLayers(lab.result);
+  const across = lab.result.across_seeds ?? [];
+  const rates = collapseRates(layers, nc1Variant, range);
   const fit = $('nc1-fit').checked ? { ...range, rates } : null;
-  drawLayerCharts(session.layers, { nc1Variant, nc2Variant: $('nc2-variant').value, fit });
-  const last = range.to ?? session.layers.at(-1).layer;
+  drawLayerCharts(layers, { nc1Variant, nc2Variant: $('nc2-variant').value, fit, across, timeLayers: session.layers });
+  const last = range.to ?? layers.at(-1).layer;
   const parts = STAGES.filter((stage) => rates[stage]).map((stage) => `${stage} x${rates[stage].factor.toFixed(2)}`);
   $('nc1-rates').textContent = parts.length === 0 ? ''
-    : `Fitted factor per layer of ${nc1Variant}, layers ${range.from} to ${last}: ${parts.join(', ')}.`;
+    : `Fitted factor per layer of ${nc1Variant}${across.length ? ' (geometric mean over the seeds)' : ''}, layers ${range.from} to ${last}: ${parts.join(', ')}.`;
+  $('seeds-note').hidden = across.length === 0;
+  $('seeds-note').textContent = across.length === 0 ? '' : seedsNote(lab.result);
+}
+
+/** What the lines and bands of a result of several seeds are, and how far it has come. */
+function seedsNote(result) {
+  const runs = result.seed_runs;
+  const { seed, seeds, depth } = result.config;
+  const seedList = runs.map((r) => r.seed).concat(Array.from({ length: seeds - runs.length }, (_, i) => (seed + runs.length + i) % 2 ** 32));
+  const complete = runs.filter((r) => r.layers.length === depth).length;
+  return `Lines: the geometric mean over seeds ${seedList.join(', ')} (${complete} of ${seeds} complete); `
+    + 'bands: one standard deviation of the logarithms either side (accuracy: of the values). '
+    + `The pictures and the time chart show seed ${seed}.`;
 }
 
 function redrawPictures() {
@@ -457,38 +485,57 @@ function stripLayers() {
 
 const METRICS = ['nc1', 'nc1_trace', 'nc1_papyan', 'nc1_wt', 'nc2', 'nc2_orth', 'nc2_equinorm', 'nc2_equiangle', 'ncc_agreement'];
 
+/** One row of the metrics table: header cells, then data cells. */
+function tableRow(headers, values) {
+  const row = document.createElement('tr');
+  headers.forEach((text) => {
+    const cell = document.createElement('th');
+    cell.scope = 'row';
+    cell.textContent = text;
+    row.append(cell);
+  });
+  values.forEach((text) => {
+    const cell = document.createElement('td');
+    cell.textContent = text;
+    row.append(cell);
+  });
+  return row;
+}
+
+/**
+ * The metrics table: per layer and stage, every seed's numbers (one row per seed) and, with
+ * several seeds, their mean and (population) standard deviation; then the fitted factor per
+ * layer of every metric (of the geometric mean, with several seeds).
+ */
 function renderTable() {
   const body = $('metrics-table').tBodies[0];
+  const result = session === null ? null : lab.result;
+  const runs = result?.seed_runs?.length ? result.seed_runs : [{ seed: result?.config.seed, layers: session?.layers ?? [] }];
+  const across = result?.across_seeds ?? [];
   const rows = [];
-  for (const layer of session?.layers ?? []) {
+  const deepest = Math.max(0, ...runs.map((r) => r.layers.length));
+  for (let index = 0; index < deepest; index += 1) {
     for (const stage of STAGES) {
-      const row = document.createElement('tr');
-      const cells = [String(layer.layer), stage, ...METRICS.map((m) => layer.stages[stage][m].toPrecision(3))];
-      cells.forEach((text, i) => {
-        const cell = document.createElement(i < 2 ? 'th' : 'td');
-        if (i < 2) cell.scope = 'row';
-        cell.textContent = text;
-        row.append(cell);
-      });
-      rows.push(row);
+      for (const run of runs.filter((r) => r.layers.length > index)) {
+        const layer = run.layers[index];
+        rows.push(tableRow([String(layer.layer), stage, String(run.seed)], METRICS.map((m) => layer.stages[stage][m].toPrecision(3))));
+      }
+      if (across[index]) {
+        const spreads = across[index].stages[stage];
+        rows.push(tableRow([String(index + 1), stage, 'mean'], METRICS.map((m) => spreads[m].mean.toPrecision(3))));
+        rows.push(tableRow([String(index + 1), stage, 'std'], METRICS.map((m) => spreads[m].std.toPrecision(3))));
+      }
     }
   }
   body.replaceChildren(...rows);
   // The rate of collapse of every metric over the fit's layers: one row per stage.
   const range = fitRange();
-  const layers = session?.layers ?? [];
+  const layers = result ? chartLayers(result) : [];
   const rates = Object.fromEntries(METRICS.map((m) => [m, collapseRates(layers, m, range)]));
-  const footer = STAGES.filter((stage) => rates.nc1[stage]).map((stage) => {
-    const row = document.createElement('tr');
-    const cells = [`x/layer, ${range.from}–${range.to ?? layers.at(-1).layer}`, stage, ...METRICS.map((m) => rates[m][stage]?.factor.toFixed(3) ?? '–')];
-    cells.forEach((text, i) => {
-      const cell = document.createElement(i < 2 ? 'th' : 'td');
-      if (i < 2) cell.scope = 'row';
-      cell.textContent = text;
-      row.append(cell);
-    });
-    return row;
-  });
+  const footer = STAGES.filter((stage) => rates.nc1[stage]).map((stage) => tableRow(
+    [`x/layer, ${range.from}–${range.to ?? layers.at(-1).layer}`, stage, across.length ? 'geo. mean' : String(result.config.seed)],
+    METRICS.map((m) => rates[m][stage]?.factor.toFixed(3) ?? '–'),
+  ));
   $('metrics-table').tFoot.replaceChildren(...footer);
 }
 

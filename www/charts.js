@@ -34,12 +34,44 @@ export function collapseRates(layers, metric, { from, to }) {
 }
 
 /**
- * Redraws the per-layer charts from every report so far. With `fit` (`{ from, to, rates }`, the
- * rates of [`collapseRates`] over those layers), the NC1 chart adds each stage's fitted
- * exponential, its factor in the legend.
+ * The layers a result's charts draw: its layers for one seed; with several seeds, per layer the
+ * geometric mean of every metric over the seeds (exp of the mean logarithm: the centre of its
+ * band on a log axis; NaN when a value is not positive) and the mean accuracies.
  */
-export function drawLayerCharts(layers, { nc1Variant, nc2Variant, fit = null }) {
+export function chartLayers(result) {
+  if (!result?.across_seeds?.length) return result?.layers ?? [];
+  const geometric = (spreads) => Object.fromEntries(Object.entries(spreads).map(([metric, s]) => [metric, s.log_mean === null ? NaN : Math.exp(s.log_mean)]));
+  return result.across_seeds.map((l) => ({
+    layer: l.layer,
+    seeds: l.seeds,
+    train_acc: l.train_acc.mean,
+    test_acc: l.test_acc?.mean ?? null,
+    stages: Object.fromEntries(STAGES.map((stage) => [stage, geometric(l.stages[stage])])),
+  }));
+}
+
+/** A band of one standard deviation of the logarithms around the geometric mean: [layer, low, high]. */
+function logBand(across, pick) {
+  return across.map((l) => {
+    const s = pick(l);
+    return s?.log_mean == null ? [l.layer, null, null] : [l.layer, Math.exp(s.log_mean - s.log_std), Math.exp(s.log_mean + s.log_std)];
+  });
+}
+
+/**
+ * Redraws the per-layer charts from `layers` (see [`chartLayers`]). With `fit` (`{ from, to,
+ * rates }`, the rates of [`collapseRates`] over those layers), the NC1 chart adds each stage's
+ * fitted exponential, its factor in the legend. With `across` (a result's `across_seeds`), every
+ * line gets its band over the seeds: one standard deviation of the logarithms on the log charts,
+ * of the values on the accuracy chart.
+ */
+export function drawLayerCharts(layers, { nc1Variant, nc2Variant, fit = null, across = null, timeLayers = layers }) {
   const nc1 = stageSeries(layers, nc1Variant);
+  const nc2 = stageSeries(layers, nc2Variant);
+  if (across?.length) {
+    nc1.forEach((series) => { series.band = logBand(across, (l) => l.stages[series.name][nc1Variant]); });
+    nc2.forEach((series) => { series.band = logBand(across, (l) => l.stages[series.name][nc2Variant]); });
+  }
   if (fit) {
     const within = layers.filter((l) => l.layer >= fit.from && (fit.to === null || l.layer <= fit.to)).map((l) => l.layer);
     for (const series of [...nc1]) {
@@ -52,12 +84,18 @@ export function drawLayerCharts(layers, { nc1Variant, nc2Variant, fit = null }) 
     }
   }
   line('chart-nc1', { x_label: 'layer', y_label: nc1Variant, log_y: true, series: nc1 });
-  line('chart-nc2', { x_label: 'layer', y_label: nc2Variant, log_y: true, series: stageSeries(layers, nc2Variant) });
+  line('chart-nc2', { x_label: 'layer', y_label: nc2Variant, log_y: true, series: nc2 });
+  const band = (pick) => across.map((l) => {
+    const s = pick(l);
+    return s ? [l.layer, s.mean - s.std, s.mean + s.std] : [l.layer, null, null];
+  });
   const accuracy = [
-    { name: 'train', colour: '#0072B2', dashed: false, points: layers.map((l) => [l.layer, l.train_acc]) },
+    { name: 'train', colour: '#0072B2', dashed: false, points: layers.map((l) => [l.layer, l.train_acc]),
+      band: across?.length ? band((l) => l.train_acc) : [] },
   ];
   if (layers.some((l) => l.test_acc !== null)) {
-    accuracy.push({ name: 'test', colour: '#D55E00', dashed: true, points: layers.filter((l) => l.test_acc !== null).map((l) => [l.layer, l.test_acc]) });
+    accuracy.push({ name: 'test', colour: '#D55E00', dashed: true, points: layers.filter((l) => l.test_acc !== null).map((l) => [l.layer, l.test_acc]),
+      band: across?.length ? band((l) => l.test_acc) : [] });
   }
   line('chart-accuracy', { x_label: 'layer', y_label: 'accuracy', log_y: false, series: accuracy });
   drawStackedBars(canvas('chart-time'), JSON.stringify({
@@ -65,7 +103,7 @@ export function drawLayerCharts(layers, { nc1Variant, nc2Variant, fit = null }) 
     x_label: 'layer',
     y_label: 'seconds',
     parts: STEPS,
-    bars: layers.map((l) => ({ label: String(l.layer), values: STEPS.map((s) => l.seconds[s]) })),
+    bars: timeLayers.map((l) => ({ label: String(l.layer), values: STEPS.map((s) => l.seconds[s]) })),
   }));
 }
 

@@ -1,6 +1,6 @@
 // Taking results away: charts as PNG, results as JSON and CSV, the link of the run.
 
-import { collapseRates, STAGES } from './charts.js';
+import { chartLayers, collapseRates, STAGES } from './charts.js';
 
 const METRICS = ['nc1', 'nc1_trace', 'nc1_papyan', 'nc1_wt', 'nc2', 'nc2_orth', 'nc2_equinorm', 'nc2_equiangle', 'ncc_agreement'];
 
@@ -17,23 +17,39 @@ export function download(name, blob) {
 }
 
 /**
- * One row per layer and stage: every metric, and the layer's accuracies; then, with `range`
- * (`{ from, to }`), one row per stage of the factor per layer of every metric fitted over those
- * layers (layer column `fit FROM-TO`).
+ * One row per layer, stage and seed: every metric, the layer's accuracies and the seed (last, so
+ * that the columns of single runs keep their places). With several seeds, every layer and stage
+ * then has rows `mean`, `std` (population), `log_mean` and `log_std` (of the natural logarithms)
+ * in the seed column. With `range` (`{ from, to }`), one row per stage of the factor per layer of
+ * every metric fitted over those layers (layer column `fit FROM-TO`; with several seeds, of the
+ * geometric mean).
  */
 export function resultCsv(result, range = null) {
-  const rows = [['layer', 'stage', ...METRICS, 'train_acc', 'test_acc'].join(',')];
-  for (const layer of result.layers) {
+  const rows = [['layer', 'stage', ...METRICS, 'train_acc', 'test_acc', 'seed'].join(',')];
+  const runs = result.seed_runs?.length ? result.seed_runs : [{ seed: result.config.seed, layers: result.layers }];
+  const across = result.across_seeds ?? [];
+  const deepest = Math.max(0, ...runs.map((r) => r.layers.length));
+  for (let index = 0; index < deepest; index += 1) {
     for (const stage of STAGES) {
-      const values = METRICS.map((m) => layer.stages[stage][m]);
-      rows.push([layer.layer, stage, ...values, layer.train_acc, layer.test_acc ?? ''].join(','));
+      for (const run of runs.filter((r) => r.layers.length > index)) {
+        const layer = run.layers[index];
+        rows.push([layer.layer, stage, ...METRICS.map((m) => layer.stages[stage][m]), layer.train_acc, layer.test_acc ?? '', run.seed].join(','));
+      }
+      const spread = across[index];
+      if (!spread) continue;
+      for (const key of ['mean', 'std', 'log_mean', 'log_std']) {
+        const value = (s) => (s ? s[key] ?? '' : '');
+        rows.push([spread.layer, stage, ...METRICS.map((m) => value(spread.stages[stage][m])), value(spread.train_acc), value(spread.test_acc), key].join(','));
+      }
     }
   }
-  if (range && result.layers.length > 0) {
-    const rates = Object.fromEntries(METRICS.map((m) => [m, collapseRates(result.layers, m, range)]));
-    const label = `fit ${range.from}-${range.to ?? result.layers.at(-1).layer}`;
+  const layers = chartLayers(result);
+  if (range && layers.length > 0) {
+    const rates = Object.fromEntries(METRICS.map((m) => [m, collapseRates(layers, m, range)]));
+    const label = `fit ${range.from}-${range.to ?? layers.at(-1).layer}`;
+    const seedLabel = across.length ? 'geometric_mean' : result.config.seed;
     for (const stage of STAGES) {
-      if (rates.nc1[stage]) rows.push([label, stage, ...METRICS.map((m) => rates[m][stage]?.factor ?? ''), '', ''].join(','));
+      if (rates.nc1[stage]) rows.push([label, stage, ...METRICS.map((m) => rates[m][stage]?.factor ?? ''), '', '', seedLabel].join(','));
     }
   }
   return `${rows.join('\n')}\n`;

@@ -29,6 +29,15 @@ export const PRESETS = [
       + 'over twenty layers, as the theory\'s exponential approach says?',
   },
   {
+    id: 'three-seeds',
+    title: '1d. As the paper plots it: mean and spread over seeds 0, 1, 2',
+    hash: 'dataset=mnist&n=1000&test=500&depth=8&kernel=laplace&bandwidth=2&ridge=0.001&feature=relu&width=256&seed=0&seeds=3',
+    text: 'The paper\'s plots average three seeds and shade one standard deviation. This runs the default experiment with seeds 0, 1 and 2, '
+      + 'one after another (each a new draw of the 1000 digits and new random features): about three times a single run, some 15 s on a laptop '
+      + 'with two cores. The lines are the geometric means and the bands one standard deviation of the logarithms. Is the drop from X to MX '
+      + 'larger than the spread between seeds? Which stage varies most from seed to seed, and at which layers?',
+  },
+  {
     id: 'kernel-and-map',
     title: '2. How much do the kernel and the random map matter?',
     hash: 'dataset=mnist&n=1000&test=500&depth=8&kernel=gaussian&bandwidth=2&ridge=0.001&feature=relu&width=256',

@@ -22,6 +22,7 @@ export const FIELDS = [
   ['sigma', ['sigma'], 'number', 'sigma'],
   ['projection', ['projection'], 'text', 'projection'],
   ['seed', ['seed'], 'number', 'seed'],
+  ['seeds', ['seeds'], 'number', 'seeds'],
 ];
 
 /** Hash keys of the settings, plus the digits (a group of check boxes). */

@@ -5,8 +5,10 @@
 //        { type: 'next' }                compute the next layer
 //        { type: 'crash' }               panic on purpose (checks the page's recovery)
 //   out: { type: 'started', result }     result: the Result JSON text so far (no layers)
-//        { type: 'progress', layer, step }
-//        { type: 'layer', report, views, result, done }
+//        { type: 'progress', layer, step, seedIndex }
+//        { type: 'layer', report, views, seedIndex, result, done }
+//          seedIndex: the run (0-based, in seed order) the layer belongs to; views: its pictures,
+//          empty for seeds after the first (the page shows the first seed's)
 //        { type: 'error', message }
 import { panicOnPurpose, Experiment } from './pkg/agop_collapse.js';
 import { startWasm } from './wasm.js';
@@ -77,10 +79,11 @@ async function handle(message) {
     postMessage({ type: 'started', result: experiment.result() });
   } else if (message.type === 'next') {
     if (experiment === null) throw new Error('no experiment has been started');
-    const report = await experiment.step((layer, step) => postMessage({ type: 'progress', layer, step }), runJob);
+    const seedIndex = experiment.nextSeedIndex();
+    const report = await experiment.step((layer, step, seed) => postMessage({ type: 'progress', layer, step, seedIndex: seed }), runJob);
     const views = experiment.views();
     postMessage(
-      { type: 'layer', report: JSON.parse(report), views, result: experiment.result(), done: experiment.done() },
+      { type: 'layer', report: JSON.parse(report), views, seedIndex, result: experiment.result(), done: experiment.done() },
       transferables(views),
     );
   }

@@ -187,6 +187,65 @@ test('the rate of collapse: fitted factors per layer in the text, the chart, the
   await close();
 });
 
+test('several seeds: exactly the single runs, a band around the mean, every seed in the table and the CSV', async () => {
+  const hash = 'dataset=synthetic&n=60&test=30&classes=3&dim=10&depth=3&seed=4&seeds=3';
+  const { page, problems, close } = await openPage(lab, `/#${hash}`);
+  assert.equal(await page.inputValue('#seeds'), '3');
+  assert.match(await page.evaluate(() => location.hash), /&seed=4&seeds=3/);
+  const statuses = await page.evaluateHandle(() => {
+    const seen = new Set();
+    new MutationObserver(() => seen.add(document.getElementById('status').textContent.replace(/ [0-9.]+ s$/, '')))
+      .observe(document.getElementById('status'), { childList: true, characterData: true, subtree: true });
+    return seen;
+  });
+  await page.click('#run');
+  await page.waitForFunction(() => window.lab.state === 'done', null, { timeout: 60_000 });
+  const result = await page.evaluate(() => window.lab.result);
+  assert.deepEqual(result.seed_runs.map((r) => r.seed), [4, 5, 6]);
+  assert.equal(JSON.stringify(result.layers), JSON.stringify(result.seed_runs[0].layers));
+  const seen = await statuses.evaluate((set) => [...set]);
+  assert.ok(seen.some((text) => text.startsWith('Seed 2 of 3 (seed 5): Layer ')), seen.join(' | '));
+  assert.match(await page.locator('#status').textContent(), /^Done: 3 layers for each of 3 seeds/);
+  assert.match(await page.locator('#seeds-note').textContent(), /geometric mean over seeds 4, 5, 6 \(3 of 3 complete\)/);
+
+  // The spread of NC1 of MX at layer 2, by hand (population std, of the values and of the logs).
+  const values = result.seed_runs.map((r) => r.layers[1].stages.MX.nc1);
+  const mean = values.reduce((a, v) => a + v, 0) / 3;
+  const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / 3);
+  const logMean = values.reduce((a, v) => a + Math.log(v), 0) / 3;
+  const spread = result.across_seeds[1].stages.MX.nc1;
+  assert.ok(Math.abs(spread.mean / mean - 1) < 1e-12 && Math.abs(spread.std / std - 1) < 1e-12, JSON.stringify(spread));
+  assert.ok(Math.abs(spread.log_mean - logMean) < 1e-12);
+
+  // Every seed's numbers plus mean and std, in the table and in the CSV.
+  assert.equal(await page.locator('#metrics-table tbody tr').count(), 3 * 3 * 5);
+  const csv = await page.evaluate(async () => (await import('./exports.js')).resultCsv(window.lab.result));
+  const rows = csv.trim().split('\n').map((row) => row.split(','));
+  assert.equal(rows[0].at(-1), 'seed');
+  assert.deepEqual(rows.filter((r) => r[0] === '2' && r[1] === 'MX').map((r) => r.at(-1)), ['4', '5', '6', 'mean', 'std', 'log_mean', 'log_std']);
+  assert.equal(Number(rows.find((r) => r[0] === '2' && r[1] === 'MX' && r.at(-1) === 'std')[2]), std);
+
+  // The bands are drawn: the same lines without them leave less ink.
+  const withBands = { nc2: await inkedShare(page, 'chart-nc2'), accuracy: await inkedShare(page, 'chart-accuracy') };
+  await page.evaluate(async () => {
+    const charts = await import('./charts.js');
+    charts.drawLayerCharts(charts.chartLayers(window.lab.result), { nc1Variant: 'nc1', nc2Variant: 'nc2', timeLayers: window.lab.result.layers });
+  });
+  const without = { nc2: await inkedShare(page, 'chart-nc2'), accuracy: await inkedShare(page, 'chart-accuracy') };
+  assert.ok(withBands.nc2 > without.nc2 * 1.2, `NC2 band: ${withBands.nc2} vs ${without.nc2}`);
+  assert.ok(withBands.accuracy > without.accuracy * 1.2, `accuracy band: ${withBands.accuracy} vs ${without.accuracy}`);
+
+  // Each seed's run is exactly the single run of its seed.
+  const base = JSON.parse(await page.evaluate(() => JSON.stringify(window.lab.result.config)));
+  for (const [index, run] of result.seed_runs.entries()) {
+    const single = await page.evaluate((config) => window.lab.run(config), { ...base, seed: 4 + index, seeds: 1 });
+    assert.equal(single.seed_runs, undefined);
+    assert.equal(withoutTimings(single.layers), withoutTimings(run.layers), `seed ${run.seed}`);
+  }
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test('the projection switch: a link chooses what each layer projects with', async () => {
   const { page, problems, close } = await openPage(lab, '/#n=200&test=0&depth=3&projection=random-spectrum');
   assert.equal(await page.inputValue('#projection'), 'random-spectrum');
