@@ -303,7 +303,7 @@ impl DeepRfm {
         ensure_finite(&self.train, layer, Stage::X.name())?;
         ensure_finite(&self.test, layer, "X (test samples)")?;
         // The workers compute the test kernel's blocks while this one computes the (symmetric)
-        // training kernel and the solve; only the test accuracy needs them, after the AGOP.
+        // training kernel.
         let (test, train) = (Arc::new(self.test.clone()), Arc::new(self.train.clone()));
         let test_jobs = row_blocks(test.nrows())
             .into_iter()
@@ -311,6 +311,8 @@ impl DeepRfm {
             .collect();
         let test_kernel = offload.start(test_jobs);
         let train_kernel = kernel.matrix(&self.train, &self.train, true);
+        let test_kernel = test_kernel.await?;
+        let test_kernel = (!self.test.is_empty()).then(|| stack_blocks(&test_kernel, self.train.nrows()));
         ensure_finite(&train_kernel.values, layer, "kernel")?;
         lap(&mut seconds.kernel);
 
@@ -319,6 +321,7 @@ impl DeepRfm {
             .ok_or(Error::NotPositiveDefinite { layer, ridge: self.config.ridge })?;
         let predicted = argmax_rows(&product(&train_kernel.values, &alpha));
         let train_acc = accuracy(&predicted, &self.labels);
+        let test_acc = test_kernel.map(|k| accuracy(&argmax_rows(&product(&k, &alpha)), &self.test_labels));
         lap(&mut seconds.solve);
 
         observer.step_started(layer, Step::Agop);
@@ -338,11 +341,6 @@ impl DeepRfm {
                 })
             }
         };
-        let test_kernel = test_kernel.await?;
-        let test_acc = (!self.test.is_empty()).then(|| {
-            let test_kernel = stack_blocks(&test_kernel, self.train.nrows());
-            accuracy(&argmax_rows(&product(&test_kernel, &alpha)), &self.test_labels)
-        });
         // Symmetric in exact arithmetic; make it so in floating point before the eigensolver.
         let normalised = (&normalised + normalised.transpose()) * 0.5;
         ensure_finite(&normalised, layer, "AGOP")?;
@@ -386,14 +384,6 @@ impl DeepRfm {
             })
             .collect();
         let pending = offload.start(jobs);
-        let metrics = |features: &Mat, stage: Stage| -> Result<Metrics> {
-            let m = measure(features, &self.labels, classes, &predicted);
-            m.is_finite().then_some(m).ok_or_else(|| Error::NonFinite { layer, stage: stage.name().into() })
-        };
-        // The input's metrics while the workers project and map (counted as metrics).
-        let metrics_clock = Instant::now();
-        let metrics_x = metrics(&self.train, Stage::X)?;
-        let metrics_x_seconds = metrics_clock.elapsed().as_secs_f64();
         let width = self.config.output_width(dim_in);
         let both = stack_blocks(&pending.await?, dim_in + width);
         drop(rows);
@@ -403,13 +393,18 @@ impl DeepRfm {
         let mapped_test = both.view((n, dim_in), (n_test, width)).into_owned();
         ensure_finite(&mapped, layer, "PhiMX")?;
         lap(&mut seconds.features);
-        seconds.features -= metrics_x_seconds;
 
         observer.step_started(layer, Step::Metrics);
-        let stages =
-            RfmStages { x: metrics_x, mx: metrics(&projected, Stage::MX)?, phi_mx: metrics(&mapped, Stage::PhiMX)? };
+        let metrics = |features: &Mat, stage: Stage| -> Result<Metrics> {
+            let m = measure(features, &self.labels, classes, &predicted);
+            m.is_finite().then_some(m).ok_or_else(|| Error::NonFinite { layer, stage: stage.name().into() })
+        };
+        let stages = RfmStages {
+            x: metrics(&self.train, Stage::X)?,
+            mx: metrics(&projected, Stage::MX)?,
+            phi_mx: metrics(&mapped, Stage::PhiMX)?,
+        };
         lap(&mut seconds.metrics);
-        seconds.metrics += metrics_x_seconds;
 
         for (stage, features) in Stage::ALL.into_iter().zip([&self.train, &projected, &mapped]) {
             observer.stage_features(layer, stage, features);

@@ -262,9 +262,7 @@ impl Offload for WorkerPool {
         LOCAL.with(|batches| batches.borrow_mut().insert(batch, LocalBatch { jobs, results: vec![None; count] }));
         // Posted now, so that the helpers work while this worker goes on.
         let promise = self.run_batch.call1(&JsValue::NULL, &message).map(Promise::from);
-        let guard = ForgetBatch(batch);
         Box::pin(async move {
-            let _forget = guard;
             let failed = |e: JsValue| Error::Data(format!("a helper worker failed: {}", describe(&e)));
             let answers = match promise {
                 Ok(promise) => JsFuture::from(promise).await.map_err(failed),
@@ -280,16 +278,6 @@ impl Offload for WorkerPool {
                 })
                 .collect()
         })
-    }
-}
-
-/// Forgets a batch's jobs and results when its future ends or is dropped unfinished (a layer
-/// that fails before awaiting it), so that nothing of it stays behind.
-struct ForgetBatch(u32);
-
-impl Drop for ForgetBatch {
-    fn drop(&mut self) {
-        LOCAL.with(|batches| batches.borrow_mut().remove(&self.0));
     }
 }
 
