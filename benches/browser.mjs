@@ -87,22 +87,10 @@ async function measureBrowser(repeats) {
       for (let r = 0; r < (repeats[0] ?? 1); r += 1) runs.push(stageSeconds(await other.evaluate((c) => window.lab.run(c), workloads[0].config)));
       return { page: other, seconds: Object.fromEntries(STAGES.map((s) => [s, median(runs.map((run) => run[s]))])) };
     }
-    // R1 and R2 with 1, 2 and 4 workers (4 on a 2-core machine shows the pool's overhead).
-    const byWorkers = {};
-    for (const count of [1, 2, 4]) {
-      const other = await context.newPage();
-      await other.goto(`${lab.origin}/?workers=${count}`);
-      await other.waitForFunction(() => window.lab && document.getElementById('status').textContent.startsWith('Ready'));
-      for (const [index, { name, config }] of workloads.slice(0, 2).entries()) {
-        if (!(repeats[index] > 0)) continue;
-        const runs = [];
-        for (let r = 0; r < repeats[index]; r += 1) runs.push(stageSeconds(await other.evaluate((c) => window.lab.run(c), config)));
-        (byWorkers[name] ??= {})[count] = Object.fromEntries(STAGES.map((stage) => [stage, median(runs.map((run) => run[stage]))]));
-        console.error(`browser ${name}, ${count} worker(s): ${byWorkers[name][count].total.toFixed(2)} s of computation`);
-      }
-      await other.close();
-    }
-    const oneWorker = byWorkers.R1?.[1] ?? null;
+    // The computing worker alone (no helper), for the helper's gain.
+    const alone = await defaultRunIn('?workers=1');
+    const oneWorker = alone.seconds;
+    await alone.page.close();
     // The scalar build, as a browser without WebAssembly SIMD runs it.
     const scalar = await defaultRunIn('?wasm=scalar');
     const scalarWorker = scalar.page.workers().find((w) => w.url().includes('/worker.js'));
@@ -122,7 +110,7 @@ async function measureBrowser(repeats) {
     await networkPage.waitForFunction(() => window.lab && document.getElementById('status').textContent.startsWith('Ready'));
     const mlp = await measureNetwork(networkPage);
     await context.close();
-    return { mlp, workloads: results, workload_list: workloads, by_workers: byWorkers, one_worker_R1: oneWorker, scalar_R1: scalar.seconds, products, interactive_seconds: interactiveSeconds, longest_main_thread_task_ms: longestTask, transferred_bytes: transferred };
+    return { mlp, workloads: results, one_worker_R1: oneWorker, scalar_R1: scalar.seconds, products, interactive_seconds: interactiveSeconds, longest_main_thread_task_ms: longestTask, transferred_bytes: transferred };
   } finally {
     await lab.close();
   }
@@ -183,8 +171,13 @@ function printTable(report) {
   }
   console.log(`\nMatrix product, n = 1024, GFLOP/s: wasm f32 ${browser.products.f32.toFixed(1)}, wasm f64 ${browser.products.f64.toFixed(1)}, scalar wasm f64 ${browser.products.scalar_f64.toFixed(1)}` +
     (native ? `; native f32 ${native.products.f32.toFixed(1)}, native f64 ${native.products.f64.toFixed(1)}` : ''));
+  const parallel = (seconds) => seconds.kernel + seconds.agop;
   const two = browser.workloads.R1?.median_seconds;
-  printWorkers(report, browser.workload_list ?? []);
+  if (two) {
+    console.log(`Helper worker, R1: the parallel stages (kernel, agop) ${parallel(browser.one_worker_R1).toFixed(2)} s with one worker, ` +
+      `${parallel(two).toFixed(2)} s with two (x${(parallel(browser.one_worker_R1) / parallel(two)).toFixed(2)}); ` +
+      `the whole run x${(browser.one_worker_R1.total / two.total).toFixed(2)}`);
+  }
   if (two) {
     console.log(`Scalar build (no WebAssembly SIMD), R1: ${browser.scalar_R1.total.toFixed(2)} s, x${(browser.scalar_R1.total / two.total).toFixed(2)} the SIMD build's`);
   }
@@ -198,48 +191,6 @@ function printTable(report) {
   console.log(`Interactive ${browser.interactive_seconds.toFixed(2)} s after navigation; longest main-thread task during R1: ${browser.longest_main_thread_task_ms} ms`);
   if (numpy) console.log(`numpy ${numpy.numpy.version}, BLAS threads ${numpy.numpy.threads}`);
   printNetwork(report);
-}
-
-/**
- * The pool: R1 and R2 in the page with 1, 2 and 4 workers (stages per worker count: the stage
- * seconds are the critical path, as the computing worker waits for the blocks), native with one
- * thread and a thread per core, and what the serial fraction measured with one worker allows at
- * 4 and 8 cores (Amdahl: a projection, not a measurement).
- */
-function printWorkers({ browser, native }, workloads) {
-  const byWorkers = browser.by_workers ?? {};
-  if (Object.keys(byWorkers).length === 0) return;
-  console.log('\nWorkers in the page (the numbers are the same with any count): seconds of computation per stage');
-  console.log(`${'run'.padEnd(4)}${'N'.padStart(3)}${[...STAGES, 'x vs N=1'].map((h) => h.padStart(10)).join('')}`);
-  for (const [name, counts] of Object.entries(byWorkers)) {
-    for (const [count, seconds] of Object.entries(counts)) {
-      const speedUp = counts[1] ? counts[1].total / seconds.total : NaN;
-      console.log(`${name.padEnd(4)}${String(count).padStart(3)}${STAGES.map((s) => seconds[s].toFixed(2).padStart(10)).join('')}${speedUp.toFixed(2).padStart(10)}`);
-    }
-  }
-  const threads = native?.threads;
-  if (threads) {
-    for (const name of Object.keys(threads.one_thread)) {
-      const one = threads.one_thread[name].total;
-      const all = native.workloads[name].median_seconds.total;
-      console.log(`Native ${name}: ${one.toFixed(2)} s on one thread, ${all.toFixed(2)} s on ${threads.count} (x${(one / all).toFixed(2)})`);
-    }
-  }
-  // Serial with one worker: the solve, the square root's eigensolver, the metrics and the
-  // training kernel (computed by the computing worker while the others take the test kernel's
-  // blocks: its share of the kernel stage is its share of the kernel values, n^2/2 of
-  // n^2/2 + n n_test); the rest is cut into blocks.
-  for (const { name, config } of workloads.slice(0, 2)) {
-    const one = byWorkers[name]?.[1];
-    if (!one) continue;
-    const n = config.data.n_train;
-    const nTest = config.data.n_test;
-    const trainShare = (n * n / 2) / (n * n / 2 + n * nTest);
-    const serial = (one.solve + one.sqrt + one.metrics + one.kernel * trainShare) / one.total;
-    const amdahl = (p) => 1 / (serial + (1 - serial) / p);
-    console.log(`Projection (Amdahl) for ${name} from its serial fraction with one worker, ${serial.toFixed(2)}: ` +
-      `x${amdahl(2).toFixed(2)} at 2 cores, x${amdahl(4).toFixed(2)} at 4, x${amdahl(8).toFixed(2)} at 8 (not measured)`);
-  }
 }
 
 /** The network's rows: the page (two workers: training, measuring), the CLI and numpy. */

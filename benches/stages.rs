@@ -3,16 +3,14 @@
 //!     cargo bench --bench stages -- [--repeats R1,R2,R3] [--json OUT]
 //!
 //! Prints one line per workload and writes `{ "workloads": { "R1": { "repeats", "median_seconds":
-//! { kernel, solve, agop, sqrt, features, metrics, total } } }, "threads": { "count", "one_thread":
-//! { "R1": stages, "R2": stages } }, "products": { "f32", "f64" } }` (GFLOP/s at n = 1024): the
-//! workloads with a thread per core, R1 and R2 again with one. `./build.sh bench` puts these figures beside the browser's and numpy's.
+//! { kernel, solve, agop, sqrt, features, metrics, total } } }, "products": { "f32", "f64" } }`
+//! (GFLOP/s at n = 1024). `./build.sh bench` puts these figures beside the browser's and numpy's.
 
 use std::path::PathBuf;
 
 use agop_collapse::bench::{mlp_workload, product_gflops, stage_seconds, workloads};
 use agop_collapse::data::{self, DatasetSource, mnist::Mnist};
 use agop_collapse::mlp::MlpTraining;
-use agop_collapse::parallel::{Threads, block_on};
 use agop_collapse::rfm::DeepRfm;
 use serde_json::{Map, Value, json};
 
@@ -90,25 +88,10 @@ fn main() {
         eprintln!("native {name}: {:.2} s (median of {})", medians["total"].as_f64().unwrap_or(0.0), runs.len());
         results.insert(name.into(), json!({ "repeats": runs.len(), "median_seconds": medians }));
     }
-    // R1 and R2 again with the large products on one thread (the runs above use a thread per
-    // core): the threads' gain.
-    let mut one_thread = Map::new();
-    for (name, config) in workloads().into_iter().take(2) {
-        let digits = (config.data.dataset == DatasetSource::Mnist).then_some(&mnist);
-        let split = data::load(&config.data, config.seed as u64, digits, None).expect("the workload loads");
-        let mut rfm = DeepRfm::new(config, split).expect("the workload starts");
-        while !rfm.is_done() {
-            block_on(rfm.step_with(&mut (), &Threads { count: 1 })).expect("the workload runs");
-        }
-        let seconds = stage_seconds(&rfm.into_result());
-        eprintln!("native {name}, one thread: {:.2} s", seconds[6].1);
-        one_thread.insert(name.into(), json!(Map::from_iter(seconds.iter().map(|(k, v)| (k.to_string(), json!(v))))));
-    }
-    let threads = json!({ "count": Threads::all_cores().count, "one_thread": Value::Object(one_thread) });
     let mlp = mlp_figures(&mnist);
     let products = json!({ "f32": product_gflops(1024, true, 5), "f64": product_gflops(1024, false, 5) });
     eprintln!("native products at n = 1024: {products}");
-    let report = json!({ "workloads": Value::Object(results), "threads": threads, "products": products, "mlp": mlp });
+    let report = json!({ "workloads": Value::Object(results), "products": products, "mlp": mlp });
     match out {
         Some(path) => std::fs::write(&path, serde_json::to_string_pretty(&report).unwrap()).expect("writing the JSON"),
         None => println!("{}", serde_json::to_string_pretty(&report).unwrap()),

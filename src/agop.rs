@@ -13,8 +13,8 @@ use std::sync::Arc;
 use crate::error::Result;
 use std::ops::Range;
 
-use crate::linalg::{GRAM_BLOCK, Factor, Mat, multiply, outer_gram, product, transpose_gram, transpose_product};
-use crate::parallel::{Job, Local, Offload, block_on, row_blocks, stack_blocks, triangle_blocks};
+use crate::linalg::{GRAM_BLOCK, Factor, Mat, multiply, outer_gram, product, rows_times, transpose_gram, transpose_product};
+use crate::parallel::{Job, Local, Offload, block_on, split_rows};
 
 /// Distances below this are treated as the same point: the Laplace gradient term is dropped.
 pub const MIN_DISTANCE: f64 = 1e-10;
@@ -70,8 +70,8 @@ pub fn agop_by(form: AgopForm, kernel: &Kernel, x: &Mat, train: KernelMatrix, al
     block_on(agop_with(form, kernel, x, train, alpha, &Local)).expect("jobs run here do not fail")
 }
 
-/// [`agop_by`], with the large products cut into blocks that `offload`'s workers share.
-/// Fails only when a worker does.
+/// [`agop_by`], with the large products split between this core and `offload`'s helper.
+/// Fails only when the helper does.
 pub async fn agop_with<O: Offload>(
     form: AgopForm,
     kernel: &Kernel,
@@ -95,29 +95,29 @@ pub async fn agop_with<O: Offload>(
 /// `M = (A^T A) o (alpha alpha^T) - A o (S alpha^T + alpha S^T) + diag(sum_c S_ic^2)` and
 /// `S = A alpha` (A is symmetric). M is symmetric: with `M_low` its lower triangle, diagonal
 /// halved, `X^T M X = Y + Y^T` for `Y = X^T (M_low X)`, which [`sample_pairs_rows`] computes
-/// row block by row block, so that no n x n matrix but A is ever formed. The rows are cut into
-/// [`triangle_blocks`] of about equal work, each returning its d x d part of Y, added in order.
+/// row block by row block, so that no n x n matrix but A is ever formed. The rows are split
+/// between this core and the helper, each returning its d x d part of Y.
 async fn sample_pairs_sum<O: Offload>(x: &Mat, weights: Mat, alpha: &Mat, offload: &O) -> Result<Mat> {
     let n = x.nrows();
     let s = Arc::new(product(&weights, alpha)); // n x K
     let (weights, alpha, x) = (Arc::new(weights), Arc::new(alpha.clone()), Arc::new(x.clone()));
-    let jobs = triangle_blocks(n)
-        .into_iter()
-        .map(|rows| Job::SamplePairsRows {
-            weights: weights.clone(),
-            alpha: alpha.clone(),
-            s: s.clone(),
-            x: x.clone(),
-            rows,
-        })
-        .collect();
-    let parts = offload.start(jobs).await?;
-    let mut half = Mat::zeros(x.ncols(), x.ncols());
-    for part in &parts {
-        half += part;
-    }
+    let split = split_rows(n, PAIRS_SHARE);
+    let bottom = offload.start(Job::SamplePairsRows {
+        weights: weights.clone(),
+        alpha: alpha.clone(),
+        s: s.clone(),
+        x: x.clone(),
+        rows: split..n,
+    });
+    let top = sample_pairs_rows(&weights, &alpha, &s, &x, 0..split);
+    let half = top + bottom.await?;
     Ok(&half + half.transpose())
 }
+
+/// Share of the rows of [`sample_pairs_sum`] computed here; a helper computes the others. The
+/// work of rows `0..r` grows as `r^2` (a lower triangle), so both sides do the same near
+/// `1 / sqrt(2)`; 0.70 balanced them best in the page (the helper also receives its inputs).
+const PAIRS_SHARE: f64 = 0.70;
 
 /// The rows `rows` of [`sample_pairs_sum`]'s `Y = X^T (M_low X)`: `X[rows]^T (M_low[rows] X)`,
 /// d x d. Each block of [`GRAM_BLOCK`] rows of `M_low` is made from one product of A's rows with
@@ -175,13 +175,13 @@ async fn per_class_sum<O: Offload>(x: &Mat, weights: Mat, alpha: &Mat, offload: 
     Ok(total)
 }
 
-/// `a b`, by [`row_blocks`] of `a`.
+/// `a b`, the upper half of the rows here and the lower half by the helper.
 async fn split_product<O: Offload>(a: Arc<Mat>, b: Arc<Mat>, offload: &O) -> Result<Mat> {
-    let jobs = row_blocks(a.nrows())
-        .into_iter()
-        .map(|rows| Job::RowsTimes { a: a.clone(), rows, b: b.clone(), transpose_b: false })
-        .collect();
-    Ok(stack_blocks(&offload.start(jobs).await?, b.ncols()))
+    let (n, half) = (a.nrows(), split_rows(a.nrows(), 0.5));
+    let lower = offload.start(Job::RowsTimes { a: a.clone(), rows: half..n, b: b.clone(), transpose_b: false });
+    let upper = rows_times(&a, 0..half, &b, false);
+    let lower = lower.await?;
+    Ok(Mat::from_fn(n, b.ncols(), |i, j| if i < half { upper[(i, j)] } else { lower[(i - half, j)] }))
 }
 
 /// `G / max_ab G_ab`: the normalisation of the authors' code (the largest entry becomes 1).

@@ -15,10 +15,10 @@ use crate::data::{DataConfig, Split};
 use crate::error::{Error, Result};
 use crate::features::{FeatureKind, RandomFeatures};
 use crate::kernel::{Kernel, KernelKind, accuracy, argmax_rows, signed_one_hot};
-use crate::linalg::{Mat, PsdSqrt, all_finite, normalize_rows, product, psd_sqrt, solve_spd, stack_rows};
+use crate::linalg::{Mat, PsdSqrt, all_finite, normalize_rows, product, psd_sqrt, rows_times, solve_spd, stack_rows};
 use crate::memory::{self, RunShape, rfm_peak_bytes};
 use crate::nc::{Metrics, measure};
-use crate::parallel::{Job, Offload, block_on, row_blocks, stack_blocks};
+use crate::parallel::{Job, Offload, block_on, split_rows};
 use crate::projection::{self, Projection};
 use crate::report::{AgopSummary, DatasetSummary, LayerReport, RfmResult, RfmStages, StageSeconds};
 use crate::rng::{Purpose, Stream};
@@ -26,6 +26,10 @@ use crate::seeds::MAX_SEEDS;
 
 /// How many of the AGOP's largest eigenvalues a layer report keeps.
 pub const TOP_EIGENVALUES: usize = 32;
+
+/// Share of a layer's rows (training and test together) projected and mapped here, the helper
+/// doing the others: a little over half, for the helper also receives its rows.
+const FEATURES_SHARE: f64 = 0.52;
 
 /// Deepest network the lab builds.
 pub const MAX_DEPTH: usize = 100;
@@ -267,20 +271,19 @@ impl DeepRfm {
         self.step_observed(&mut ())
     }
 
-    /// [`DeepRfm::step`], telling `observer` what happens; natively the large products run on
-    /// a thread per core. Precondition: `!is_done()`.
+    /// [`DeepRfm::step`], telling `observer` what happens; natively a second thread takes half
+    /// of the large products. Precondition: `!is_done()`.
     pub fn step_observed(&mut self, observer: &mut dyn LayerObserver) -> Result<&LayerReport> {
         #[cfg(not(target_arch = "wasm32"))]
-        let offload = crate::parallel::Threads::all_cores();
+        let offload = crate::parallel::Threads;
         #[cfg(target_arch = "wasm32")]
         let offload = crate::parallel::Local;
         block_on(self.step_with(observer, &offload))
     }
 
     /// [`DeepRfm::step_observed`] with the large products of the layer (the test kernel, the
-    /// AGOP's, the projection and random features) cut into blocks that `offload`'s workers
-    /// share. The cut is the same with any number of workers, so are the numbers.
-    /// Precondition: `!is_done()`.
+    /// AGOP's, the test projection) split between this core and `offload`'s helper. The split
+    /// is the same with any helper, so are the numbers. Precondition: `!is_done()`.
     pub async fn step_with<O: Offload>(
         &mut self,
         observer: &mut dyn LayerObserver,
@@ -302,17 +305,14 @@ impl DeepRfm {
         normalize_rows(&mut self.test);
         ensure_finite(&self.train, layer, Stage::X.name())?;
         ensure_finite(&self.test, layer, "X (test samples)")?;
-        // The workers compute the test kernel's blocks while this one computes the (symmetric)
-        // training kernel.
-        let (test, train) = (Arc::new(self.test.clone()), Arc::new(self.train.clone()));
-        let test_jobs = row_blocks(test.nrows())
-            .into_iter()
-            .map(|rows| Job::KernelValues { kernel, a: test.clone(), rows, b: train.clone() })
-            .collect();
-        let test_kernel = offload.start(test_jobs);
+        let test_kernel = (!self.test.is_empty()).then(|| {
+            offload.start(Job::KernelValues { kernel, a: Arc::new(self.test.clone()), b: Arc::new(self.train.clone()) })
+        });
         let train_kernel = kernel.matrix(&self.train, &self.train, true);
-        let test_kernel = test_kernel.await?;
-        let test_kernel = (!self.test.is_empty()).then(|| stack_blocks(&test_kernel, self.train.nrows()));
+        let test_kernel = match test_kernel {
+            Some(pending) => Some(pending.await?),
+            None => None,
+        };
         ensure_finite(&train_kernel.values, layer, "kernel")?;
         lap(&mut seconds.kernel);
 
@@ -359,6 +359,7 @@ impl DeepRfm {
                 }
             }
         };
+        // Drawn now, so that the helper maps the rows it projects at once.
         let map = Arc::new(RandomFeatures::draw(
             self.config.feature,
             dim_in,
@@ -366,31 +367,26 @@ impl DeepRfm {
             self.config.sigma,
             &mut self.feature_rng,
         ));
+        // The first `here` training rows are projected and mapped here; the helper does the
+        // other training rows and the test rows, stacked.
+        let (n, n_test) = (self.train.nrows(), self.test.nrows());
+        let here = split_rows(n + n_test, FEATURES_SHARE).min(n);
+        let theirs = offload.start(Job::ProjectAndMap {
+            x: Arc::new(stack_rows(&self.train, here..n, &self.test)),
+            root: Arc::new(root.sqrt.clone()),
+            map: map.clone(),
+        });
+        let projected_here = rows_times(&self.train, 0..here, &root.sqrt, false);
         lap(&mut seconds.sqrt);
 
         observer.step_started(layer, Step::Features);
-        // Training and test rows together, cut into blocks: each block comes back as
-        // [MX | PhiMX] of its rows.
-        let (n, n_test) = (self.train.nrows(), self.test.nrows());
-        let rows = Arc::new(stack_rows(&self.train, 0..n, &self.test));
-        let root_sqrt = Arc::new(root.sqrt.clone());
-        let jobs = row_blocks(n + n_test)
-            .into_iter()
-            .map(|rows_of_block| Job::ProjectAndMap {
-                x: rows.clone(),
-                rows: rows_of_block,
-                root: root_sqrt.clone(),
-                map: map.clone(),
-            })
-            .collect();
-        let pending = offload.start(jobs);
-        let width = self.config.output_width(dim_in);
-        let both = stack_blocks(&pending.await?, dim_in + width);
-        drop(rows);
-        let projected = both.view((0, 0), (n, dim_in)).into_owned();
+        let mapped_here = map.apply(&projected_here);
+        let theirs = theirs.await?; // [MX | PhiMX] of their rows
+        let (theirs_train, width) = (n - here, mapped_here.ncols());
+        let projected = stack_rows(&projected_here, 0..here, &theirs.view((0, 0), (theirs_train, dim_in)).into_owned());
         ensure_finite(&projected, layer, "MX")?;
-        let mapped = both.view((0, dim_in), (n, width)).into_owned();
-        let mapped_test = both.view((n, dim_in), (n_test, width)).into_owned();
+        let mapped = stack_rows(&mapped_here, 0..here, &theirs.view((0, dim_in), (theirs_train, width)).into_owned());
+        let mapped_test = theirs.view((theirs_train, dim_in), (n_test, width)).into_owned();
         ensure_finite(&mapped, layer, "PhiMX")?;
         lap(&mut seconds.features);
 

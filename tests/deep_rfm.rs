@@ -2,7 +2,7 @@
 
 mod common;
 
-use agop_collapse::data::{self, DataConfig, DatasetSource};
+use agop_collapse::data::{self, DataConfig};
 use agop_collapse::kernel::KernelKind;
 use agop_collapse::rfm::{DeepRfm, RfmConfig};
 
@@ -65,40 +65,28 @@ fn identity_map_stalls_where_relu_keeps_collapsing() {
     assert!(relu < identity, "after 4 layers NC1(X): relu {relu}, identity {identity}");
 }
 
-/// The large products are cut into the same blocks whatever runs them: with no thread (all
-/// here, in order), 1, 2 or 3 threads, the numbers are the same, bit for bit; the sample-pairs
-/// and the per-class forms of the AGOP both.
+/// The large products split the same way whether a helper computes its part or not: a run with
+/// a helper thread and a run without give the same numbers, bit for bit.
 #[test]
-fn the_number_of_threads_changes_nothing_but_the_time() {
-    use agop_collapse::parallel::{Local, Offload, Threads, block_on};
+fn a_helper_changes_nothing_but_the_time() {
+    use agop_collapse::parallel::{Local, Threads, block_on};
+    let config = RfmConfig {
+        data: DataConfig { n_train: 300, n_test: 100, ..DataConfig::default() },
+        depth: 2,
+        ..RfmConfig::default()
+    };
     let mnist = common::mnist();
-    // 300 digits of 784 pixels take the AGOP's sample-pairs form; 400 samples of 10 features
-    // (4 classes) its per-class form.
-    let synthetic =
-        DataConfig { dataset: DatasetSource::Synthetic, n_train: 400, n_test: 100, dim: 10, ..DataConfig::default() };
-    for data in [DataConfig { n_train: 300, n_test: 100, ..DataConfig::default() }, synthetic] {
-        let n_train = data.n_train;
-        let config = RfmConfig { data, depth: 2, ..RfmConfig::default() };
-        let run = |offload: &dyn Fn(&mut DeepRfm)| {
-            let split = data::load(&config.data, 3, Some(&mnist), None).unwrap();
-            let mut rfm = DeepRfm::new(config.clone(), split).unwrap();
-            while !rfm.is_done() {
-                offload(&mut rfm);
-            }
-            let result = rfm.into_result();
-            format!(
-                "{:?}",
-                result.layers.iter().map(|l| (l.stages, l.agop.clone(), l.train_acc, l.test_acc)).collect::<Vec<_>>()
-            )
-        };
-        fn with<O: Offload>(offload: O) -> impl Fn(&mut DeepRfm) {
-            move |rfm| {
-                block_on(rfm.step_with(&mut (), &offload)).unwrap();
+    let run = |threads: bool| {
+        let split = data::load(&config.data, 3, Some(&mnist), None).unwrap();
+        let mut rfm = DeepRfm::new(config.clone(), split).unwrap();
+        while !rfm.is_done() {
+            if threads {
+                block_on(rfm.step_with(&mut (), &Threads)).unwrap();
+            } else {
+                block_on(rfm.step_with(&mut (), &Local)).unwrap();
             }
         }
-        let here = run(&with(Local));
-        for count in [1, 2, 3] {
-            assert_eq!(run(&with(Threads { count })), here, "{count} threads, {n_train} samples");
-        }
-    }
+        rfm.layers().iter().map(|l| (l.stages.clone(), l.agop.clone(), l.train_acc, l.test_acc)).collect::<Vec<_>>()
+    };
+    assert_eq!(format!("{:?}", run(true)), format!("{:?}", run(false)));
 }

@@ -13,9 +13,9 @@ import { buildDigitBoxes, readControls, selectDataset, showDependentControls, wr
 
 /** Hash keys that are presentation flags, not experiment settings. */
 const PRESENTATION_KEYS = ['preset', 'hide', 'lock'];
-// Workers computing a run: one per core, at most 8 (the computing worker and its helpers);
-// `?workers=N` in the query string (1 to 8) sets the number. The numbers do not depend on it.
-const WORKERS = Math.min(8, Math.max(1, Math.round(Number(new URLSearchParams(location.search).get('workers')) || navigator.hardwareConcurrency || 1)));
+// Workers computing a run: a helper joins when the device has a second core; `?workers=1` in the
+// query string keeps to one (for comparisons).
+const WORKERS = Math.min(2, Number(new URLSearchParams(location.search).get('workers')) || navigator.hardwareConcurrency || 1);
 const STEP_NAMES = { kernel: 'kernel matrix', solve: 'ridge solve', agop: 'AGOP', sqrt: 'square root and projection', features: 'random features', metrics: 'collapse metrics' };
 const $ = (id) => document.getElementById(id);
 
@@ -31,7 +31,7 @@ const lab = {
 window.lab = lab;
 
 let worker = null;
-let helperWorkers = [];
+let helperWorker = null;
 let session = null; // { configJson, layers, views, done, mode, startedAt, waiters }
 let csvFile = null; // { name, text } of the user's file: it never leaves the page
 let ticker = null;
@@ -132,29 +132,27 @@ function setState(state) {
 }
 
 /**
- * The computing worker and its WORKERS - 1 helpers: the page owns them all (and stops them
- * all), and gives each helper a channel of its own to the computing worker, which shares the
- * blocks of every large product with them.
+ * The computing worker and, on a device with a second core, its helper: the page owns both (and
+ * stops both), and gives them a channel of their own for the helper's jobs.
  */
 function newWorker() {
   worker = new Worker(workerUrl('./worker.js'), { type: 'module' });
   worker.onmessage = ({ data }) => onWorkerMessage(data);
   worker.onerror = (event) => finish('error', event.message || 'the computation stopped unexpectedly');
-  helperWorkers = Array.from({ length: WORKERS - 1 }, () => {
-    const helper = new Worker(workerUrl('./helper-worker.js'), { type: 'module' });
-    helper.onerror = (event) => finish('error', event.message || 'a helper worker stopped unexpectedly');
+  if (WORKERS > 1) {
+    helperWorker = new Worker(workerUrl('./helper-worker.js'), { type: 'module' });
+    helperWorker.onerror = (event) => finish('error', event.message || 'the helper worker stopped unexpectedly');
     const channel = new MessageChannel();
-    helper.postMessage({ type: 'jobs', port: channel.port2 }, [channel.port2]);
+    helperWorker.postMessage({ type: 'jobs', port: channel.port2 }, [channel.port2]);
     worker.postMessage({ type: 'helper', port: channel.port1 }, [channel.port1]);
-    return helper;
-  });
+  }
 }
 
 function stopWorkers() {
   worker?.terminate();
-  for (const helper of helperWorkers) helper.terminate();
+  helperWorker?.terminate();
   worker = null;
-  helperWorkers = [];
+  helperWorker = null;
 }
 
 function start(mode, config) {

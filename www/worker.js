@@ -1,6 +1,5 @@
-// Computes Deep RFM off the main thread, in its own wasm instance, one layer per request, with
-// the helper workers the page gives it as a pool that shares the blocks of every large product.
-//   in:  { type: 'helper', port }       a channel to one helper worker (helper-worker.js); one message per helper
+// Computes Deep RFM off the main thread, in its own wasm instance, one layer per request.
+//   in:  { type: 'helper', port }       the channel to a helper worker (helper-worker.js), if any
 //        { type: 'start', config, csv }  config as JSON text; csv the user's file text, if any
 //        { type: 'warm' }                fetch MNIST and run a tiny experiment, before a run needs them
 //        { type: 'next' }                compute the next layer
@@ -11,7 +10,7 @@
 //          seedIndex: the run (0-based, in seed order) the layer belongs to; views: its pictures,
 //          empty for seeds after the first (the page shows the first seed's)
 //        { type: 'error', message }
-import { panicOnPurpose, runLocalJob, Experiment } from './pkg/agop_collapse.js';
+import { panicOnPurpose, Experiment } from './pkg/agop_collapse.js';
 import { startWasm } from './wasm.js';
 import { loadMnist } from './mnist.js';
 import { describeFailure } from './failure.js';
@@ -19,113 +18,25 @@ import { describeFailure } from './failure.js';
 const ready = startWasm();
 let experiment = null;
 
-// ---------- the pool (src/web/offload.rs describes a batch) ----------
-
-const helpers = []; // { port, outstanding: jobs sent and not answered, batch: the batch whose inputs it holds }
-// Jobs a helper holds at once: its fair share of a batch of 8 (the blocks of src/parallel.rs)
-// among the helpers and this worker, sent at once, so that it does not idle while this worker,
-// busy with a job of its own, cannot answer it; a helper that is done early takes more.
-const ahead = () => Math.ceil(8 / (helpers.length + 1));
-// The batches being computed, oldest first (two overlap when a run starts during the warm-up).
-const active = [];
-const waiting = new Map(); // message id -> { state, index }
-let nextId = 0;
-
-function addHelper(port) {
-  const helper = { port, outstanding: 0, batch: -1 };
+/** Sends jobs through `port` to the helper worker; the promise gives a job's result (src/web/offload.rs). */
+function helperRunner(port) {
+  const waiting = new Map();
+  let next = 0;
   port.onmessage = ({ data }) => {
-    const entry = waiting.get(data.id);
-    if (!entry) return;
+    if (!waiting.has(data.id)) return;
+    const { resolve, reject } = waiting.get(data.id);
     waiting.delete(data.id);
-    helper.outstanding -= 1;
-    if (data.error !== undefined) {
-      entry.state.fail(new Error(data.error));
-      return;
-    }
-    entry.state.results[entry.index] = data.result;
-    entry.state.done();
-    // Idle: one more job, if any is left (this worker takes the others between its own).
-    if (helper.outstanding === 0) dispatch(helper, 1);
+    if (data.error === undefined) resolve(data.result);
+    else reject(new Error(data.error));
   };
-  helpers.push(helper);
-}
-
-/** Sends `helper` the next jobs nobody has taken (up to `limit` outstanding), with the batch's inputs if it lacks them. */
-function dispatch(helper, limit) {
-  for (;;) {
-    const state = active.find((s) => s.queue.length > 0);
-    if (state === undefined || helper.outstanding >= limit) return;
-    const index = state.queue.shift();
-    const id = nextId++;
-    waiting.set(id, { state, index });
-    helper.outstanding += 1;
-    const message = { id, batch: state.batch, job: state.jobs[index] };
-    if (helper.batch !== state.batch) {
-      message.shared = state.shared;
-      helper.batch = state.batch;
-    }
-    helper.port.postMessage(message);
-  }
-}
-
-// A task of its own, not a microtask: the helpers' answers are handled between two local jobs.
-const tasks = [];
-const taskChannel = new MessageChannel();
-taskChannel.port1.onmessage = () => tasks.shift()?.();
-function soon(task) {
-  tasks.push(task);
-  taskChannel.port2.postMessage(null);
-}
-
-/** This worker's own share: the next job nobody has taken, one per task, while the batch lasts. */
-function localStep(state) {
-  if (!active.includes(state) || state.queue.length === 0) return;
-  // From the end: the helpers take theirs from the front.
-  const index = state.queue.pop();
-  try {
-    runLocalJob(state.batch, index);
-  } catch (error) {
-    state.fail(error);
-    return;
-  }
-  state.done();
-  soon(() => localStep(state));
-}
-
-/**
- * Runs a batch of jobs over the helpers and this worker, whichever is free taking the next job;
- * the promise gives the results in the order of the jobs (null where this worker ran the job:
- * its result stayed in its wasm memory).
- */
-function runBatch({ batch, shared, jobs }) {
-  return new Promise((resolve, reject) => {
-    const state = { batch, shared, jobs, queue: jobs.map((_, i) => i), results: new Array(jobs.length).fill(null), remaining: jobs.length };
-    const leave = () => {
-      const at = active.indexOf(state);
-      if (at >= 0) active.splice(at, 1);
-      return at >= 0;
-    };
-    state.done = () => {
-      state.remaining -= 1;
-      if (state.remaining === 0 && leave()) resolve(state.results);
-    };
-    state.fail = (error) => {
-      if (leave()) reject(error);
-    };
-    if (jobs.length === 0) {
-      resolve([]);
-      return;
-    }
-    active.push(state);
-    for (const helper of helpers) dispatch(helper, ahead());
-    // Runs once this worker waits for the batch: until then it computes what the layer does
-    // beside the batch (the training kernel beside the test kernel's blocks).
-    soon(() => localStep(state));
+  return (job) => new Promise((resolve, reject) => {
+    const id = next++;
+    waiting.set(id, { resolve, reject });
+    port.postMessage({ id, job }, Object.values(job).filter((v) => v instanceof Float64Array).map((m) => m.buffer));
   });
 }
+let runJob; // undefined without a helper: this worker computes everything
 
-/** The pool for a layer step, or undefined without helpers (this worker then computes everything). */
-const pool = () => (helpers.length > 0 ? runBatch : undefined);
 
 /** The typed arrays inside the views, so that they move to the page instead of being copied. */
 function transferables(views) {
@@ -147,7 +58,7 @@ async function warmUp() {
   const config = { data: { n_train: 200, n_test: 50 }, depth: 2, width: 64 };
   const tiny = new Experiment(JSON.stringify(config), bytes, '');
   try {
-    while (!tiny.done()) await tiny.step(() => {}, pool());
+    while (!tiny.done()) await tiny.step(() => {}, runJob);
   } finally {
     tiny.free();
   }
@@ -156,7 +67,7 @@ async function warmUp() {
 async function handle(message) {
   await ready;
   if (message.type === 'crash') panicOnPurpose();
-  if (message.type === 'helper') addHelper(message.port);
+  if (message.type === 'helper') runJob = helperRunner(message.port);
   // A failed fetch is reported by the run that needs the data.
   if (message.type === 'warm') await warmUp().catch(() => {});
   if (message.type === 'start') {
@@ -169,7 +80,7 @@ async function handle(message) {
   } else if (message.type === 'next') {
     if (experiment === null) throw new Error('no experiment has been started');
     const seedIndex = experiment.nextSeedIndex();
-    const report = await experiment.step((layer, step, seed) => postMessage({ type: 'progress', layer, step, seedIndex: seed }), pool());
+    const report = await experiment.step((layer, step, seed) => postMessage({ type: 'progress', layer, step, seedIndex: seed }), runJob);
     const views = experiment.views();
     postMessage(
       { type: 'layer', report: JSON.parse(report), views, seedIndex, result: experiment.result(), done: experiment.done() },

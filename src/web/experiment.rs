@@ -15,7 +15,7 @@ use crate::rfm::{LayerObserver, Stage, Step};
 use crate::seeds::SeededRfm;
 use crate::views::{gram_picture, pca_2d};
 
-use super::offload::WorkerPool;
+use super::offload::WorkerOffload;
 use super::parse_rfm_config;
 use crate::parallel::Local;
 
@@ -69,11 +69,11 @@ impl Experiment {
 
     /// Computes the next layer (of the next seed, once a seed has every layer); the promise
     /// gives its report as JSON. Calls `progress(layer, step, seedIndex)` before each step
-    /// (`step` as in the report's timings). With `run_batch` (see [`WorkerPool`]) helper
-    /// workers share the blocks of the large products with this one; without it this worker
-    /// computes everything, with the same numbers. Afterwards [`Experiment::views`] holds the layer's pictures when
+    /// (`step` as in the report's timings). With `run_job` (see [`WorkerOffload`]) a helper
+    /// worker computes half of the large products; without it this worker computes everything,
+    /// with the same numbers. Afterwards [`Experiment::views`] holds the layer's pictures when
     /// it is a layer of the first seed, else nothing (the page shows the first seed's).
-    pub fn step(&self, progress: Function, run_batch: Option<Function>) -> Promise {
+    pub fn step(&self, progress: Function, run_job: Option<Function>) -> Promise {
         let run = self.run.clone();
         future_to_promise(async move {
             let mut run = run.try_borrow_mut().map_err(|_| JsError::new("a layer is being computed"))?;
@@ -93,8 +93,8 @@ impl Experiment {
                 image_shape: dataset.image_shape,
                 views: Object::new(),
             };
-            let report = match run_batch {
-                Some(run_batch) => run.rfm.step_with(&mut pictures, &WorkerPool { run_batch }).await,
+            let report = match run_job {
+                Some(run_job) => run.rfm.step_with(&mut pictures, &WorkerOffload { run_job }).await,
                 None => run.rfm.step_with(&mut pictures, &Local).await,
             };
             let json = serde_json::to_string(report.map_err(JsError::from)?).expect("report serialises");
