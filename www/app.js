@@ -1,7 +1,7 @@
 // The page: settings <-> URL hash, runs in the worker, live charts, and window.lab for embedders.
 import { configFromHash, configToHash, freshSeed, validateRfmConfig, version } from './pkg/agop_collapse.js';
 import {
-  alignedSigns, chartLayers, clearCharts, collapseRates, defaultStripLayers, drawComparisonChart, drawLayerCharts, drawPictures, drawStrip, STAGES, stripImage,
+  alignedSigns, chartLayers, clearCharts, collapseRates, defaultStripLayers, drawComparisonChart, drawLayerCharts, drawPictures, drawStrip, seedRuns, STAGES, stripImage,
 } from './charts.js';
 import { applyHideAndLock, setupClassroomDialog } from './classroom.js';
 import { autorun, embedCode, embedded, setupEmbed, whenVisible } from './embed.js';
@@ -390,10 +390,9 @@ function redrawLayerCharts() {
 
 /** What the lines and bands of a result of several seeds are, and how far it has come. */
 function seedsNote(result) {
-  const runs = result.seed_runs;
   const { seed, seeds, depth } = result.config;
-  const seedList = runs.map((r) => r.seed).concat(Array.from({ length: seeds - runs.length }, (_, i) => (seed + runs.length + i) % 2 ** 32));
-  const complete = runs.filter((r) => r.layers.length === depth).length;
+  const seedList = Array.from({ length: seeds }, (_, i) => (seed + i) % 2 ** 32);
+  const complete = result.seed_runs.filter((r) => r.layers.length === depth).length;
   return `Lines: the geometric mean over seeds ${seedList.join(', ')} (${complete} of ${seeds} complete); `
     + 'bands: one standard deviation of the logarithms either side (accuracy: of the values). '
     + `The pictures and the time chart show seed ${seed}.`;
@@ -510,7 +509,7 @@ function tableRow(headers, values) {
 function renderTable() {
   const body = $('metrics-table').tBodies[0];
   const result = session === null ? null : lab.result;
-  const runs = result?.seed_runs?.length ? result.seed_runs : [{ seed: result?.config.seed, layers: session?.layers ?? [] }];
+  const runs = seedRuns(result);
   const across = result?.across_seeds ?? [];
   const rows = [];
   const deepest = Math.max(0, ...runs.map((r) => r.layers.length));

@@ -50,6 +50,12 @@ export function chartLayers(result) {
   }));
 }
 
+/** Every seed's run of a result as `{ seed, layers }`, first seed first: one for a single seed. */
+export function seedRuns(result) {
+  if (!result) return [];
+  return result.seed_runs?.length ? result.seed_runs : [{ seed: result.config.seed, layers: result.layers }];
+}
+
 /** A band of one standard deviation of the logarithms around the geometric mean: [layer, low, high]. */
 function logBand(across, pick) {
   return across.map((l) => {

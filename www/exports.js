@@ -1,6 +1,6 @@
 // Taking results away: charts as PNG, results as JSON and CSV, the link of the run.
 
-import { chartLayers, collapseRates, STAGES } from './charts.js';
+import { chartLayers, collapseRates, seedRuns, STAGES } from './charts.js';
 
 const METRICS = ['nc1', 'nc1_trace', 'nc1_papyan', 'nc1_wt', 'nc2', 'nc2_orth', 'nc2_equinorm', 'nc2_equiangle', 'ncc_agreement'];
 
@@ -26,7 +26,7 @@ export function download(name, blob) {
  */
 export function resultCsv(result, range = null) {
   const rows = [['layer', 'stage', ...METRICS, 'train_acc', 'test_acc', 'seed'].join(',')];
-  const runs = result.seed_runs?.length ? result.seed_runs : [{ seed: result.config.seed, layers: result.layers }];
+  const runs = seedRuns(result);
   const across = result.across_seeds ?? [];
   const deepest = Math.max(0, ...runs.map((r) => r.layers.length));
   for (let index = 0; index < deepest; index += 1) {
