@@ -3,7 +3,9 @@
 
 mod common;
 
-use agop_collapse::linalg::{GRAM_BLOCK, Mat, lower_gram_rows, outer_gram, product_transpose, psd_sqrt};
+use agop_collapse::linalg::{
+    GRAM_BLOCK, Mat, lower_gram_rows, outer_gram, product_transpose, psd_sqrt, symmetric_eigen,
+};
 use common::{gaussian, relative_difference};
 
 /// A random PSD matrix of rank `rank` (d x d), embedded at the rows and columns `at` of a
@@ -47,6 +49,45 @@ fn zero_rows_are_split_off_exactly() {
         let values = Mat::from_diagonal(&nalgebra::DVector::from_vec(root.eigenvalues.clone()));
         assert!(relative_difference(&(&full * vectors), &(vectors * values)) < 1e-10, "M V = V diag(lambda)");
     }
+}
+
+/// The eigensolver at sizes where it divides and conquers and applies several blocks of
+/// reflectors, the last one shorter (d - 1 not a multiple of the block) or not: `M V = V diag`,
+/// orthonormal V, eigenvalues largest first and equal to nalgebra's own solver's (an
+/// independent algorithm); the lower triangle alone is read.
+#[test]
+fn symmetric_eigen_matches_an_independent_solver() {
+    for (d, seed) in [(2, 1), (3, 2), (97, 6), (130, 3), (257, 4), (300, 5)] {
+        let factor = gaussian(d, d / 2 + 1, seed);
+        // A few dominant directions over a tail, as an AGOP has.
+        let mut m = &factor * factor.transpose();
+        let strong = gaussian(d, 3, seed + 30);
+        m += &strong * strong.transpose() * 100.0;
+        let mut upper_garbage = m.clone();
+        for j in 1..d {
+            for i in 0..j {
+                upper_garbage[(i, j)] = 7.0;
+            }
+        }
+        let (values, vectors) = symmetric_eigen(&upper_garbage).unwrap();
+        assert_eq!(values.len(), d);
+        assert!(values.windows(2).all(|w| w[0] >= w[1]), "d {d}: largest first");
+        let independent = nalgebra::SymmetricEigen::new(m.clone()).eigenvalues;
+        let mut expected: Vec<f64> = independent.iter().copied().collect();
+        expected.sort_by(|a, b| b.total_cmp(a));
+        for (got, want) in values.iter().zip(&expected) {
+            assert!((got - want).abs() < 1e-11 * expected[0], "d {d}: {got} against {want}");
+        }
+        assert!(
+            relative_difference(&(vectors.transpose() * &vectors), &Mat::identity(d, d)) < 1e-13,
+            "d {d}: orthonormal"
+        );
+        let diagonal = Mat::from_diagonal(&nalgebra::DVector::from_vec(values.clone()));
+        assert!(relative_difference(&(&m * &vectors), &(&vectors * diagonal)) < 1e-12, "d {d}: M V = V diag(lambda)");
+    }
+    let mut broken = Mat::identity(4, 4);
+    broken[(2, 1)] = f64::INFINITY;
+    assert!(symmetric_eigen(&broken).is_none());
 }
 
 /// `a a^T` by blocks of rows is the product (to rounding), exactly symmetric, and its rows

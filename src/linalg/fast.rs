@@ -2,10 +2,11 @@
 //! crate's simd128 kernels.
 
 #[cfg(not(target_arch = "wasm32"))]
+use faer::Accum;
+use faer::Par;
+#[cfg(not(target_arch = "wasm32"))]
 use faer::linalg::matmul::triangular::{self, BlockStructure};
 use faer::linalg::solvers::Solve;
-#[cfg(not(target_arch = "wasm32"))]
-use faer::{Accum, Par};
 use faer::{MatMut, MatRef, Side};
 
 use nalgebra::DMatrix;
@@ -104,6 +105,42 @@ fn product_into<T: Kernel>(out: MatMut<'_, T>, lhs: MatRef<'_, T>, rhs: MatRef<'
     }
 }
 
+/// `out -= lhs rhs`, by the same kernels as [`product_into`]. Precondition: the shapes agree.
+fn subtract_product(out: MatMut<'_, f64>, lhs: MatRef<'_, f64>, rhs: MatRef<'_, f64>) {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        faer::linalg::matmul::matmul(out, Accum::Add, lhs, rhs, -1.0, Par::Seq);
+        leave_wide_simd();
+    }
+    #[cfg(target_arch = "wasm32")]
+    if out.nrows() > 0 && out.ncols() > 0 && lhs.ncols() > 0 {
+        // SAFETY: as in `product_into`; `read_dst` true makes it `out = 1 out + (-1) lhs rhs`.
+        unsafe {
+            gemm::gemm(
+                out.nrows(),
+                out.ncols(),
+                lhs.ncols(),
+                out.as_ptr_mut(),
+                out.col_stride(),
+                out.row_stride(),
+                true,
+                lhs.as_ptr(),
+                lhs.col_stride(),
+                lhs.row_stride(),
+                rhs.as_ptr(),
+                rhs.col_stride(),
+                rhs.row_stride(),
+                1.0,
+                -1.0,
+                false,
+                false,
+                false,
+                gemm::Parallelism::None,
+            );
+        }
+    }
+}
+
 /// `f f^T` with at least its lower triangle computed. In wasm the full product beats faer's
 /// triangular kernel, which computes half as much at less than half the speed; natively one
 /// triangle is computed.
@@ -150,18 +187,93 @@ pub(super) fn cholesky_solve(regularised: Mat, rounding_pivot: f64, rhs: &Mat) -
 }
 
 /// Eigenvalues largest first, with unit eigenvectors as columns in the same order; `None` when
-/// the solver does not converge. Precondition: `m` is square and symmetric.
+/// the solver does not converge or `m` has a non-finite entry. Precondition: `m` is square and
+/// symmetric (its lower triangle is read).
+///
+/// faer's three steps, the last one by the product kernel: tridiagonalisation `m = Q T Q^T`
+/// (Householder reflectors), divide and conquer on `T = Z diag(lambda) Z^T`, then the
+/// eigenvectors `Q Z` ([`apply_reflectors`]). faer's own application of the reflectors runs at
+/// 4-5 GFLOP/s in wasm, and at times half that; the gemm crate's products run at 10-12.
 pub(super) fn symmetric_eigen(m: &Mat) -> Option<(Vec<f64>, Mat)> {
+    use faer::dyn_stack::{MemBuffer, MemStack};
+    use faer::linalg::evd;
+
     let d = m.nrows();
-    let eigen = view(m).self_adjoint_eigen(Side::Lower).ok();
+    if !m.iter().all(|v| v.is_finite()) {
+        return None;
+    }
+    if d <= 1 {
+        return Some((m.iter().copied().collect(), Mat::identity(d, d)));
+    }
+    let mut reduced = faer::Mat::<f64>::zeros(d, d);
+    reduced.copy_from_triangular_lower(view(m));
+    let block = faer::linalg::qr::no_pivoting::factor::recommended_block_size::<f64>(d, d);
+    let mut factors = faer::Mat::<f64>::zeros(block, d - 1);
+    let scratch = evd::self_adjoint_evd_scratch::<f64>(d, evd::ComputeEigenvectors::Yes, Par::Seq, Default::default());
+    let mut memory = MemBuffer::new(scratch);
+    let stack = MemStack::new(&mut memory);
+    evd::tridiag::tridiag_in_place(reduced.as_mut(), factors.as_mut(), Par::Seq, stack, Default::default());
+    let diagonal = faer::Col::<f64>::from_fn(d, |i| reduced[(i, i)]);
+    let subdiagonal = faer::Col::<f64>::from_fn(d, |i| if i + 1 < d { reduced[(i + 1, i)] } else { 0.0 });
+    let mut ascending = faer::Col::<f64>::zeros(d);
+    let mut vectors = Mat::zeros(d, d);
+    let solved = evd::tridiagonal_self_adjoint_evd(
+        diagonal.as_diagonal(),
+        subdiagonal.as_diagonal(),
+        ascending.as_diagonal_mut(),
+        Some(view_mut(&mut vectors)),
+        Par::Seq,
+        stack,
+        Default::default(),
+    );
     leave_wide_simd();
-    let eigen = eigen?;
+    solved.ok()?;
+    // Q acts on rows 1.. (the first row and column are untouched by the reduction).
+    apply_reflectors(
+        reduced.as_ref().submatrix(1, 0, d - 1, d - 1),
+        factors.as_ref(),
+        view_mut(&mut vectors).subrows_mut(1, d - 1),
+    );
+    leave_wide_simd();
     // faer sorts eigenvalues in increasing order: reverse for largest first.
-    let ascending = eigen.S().column_vector();
-    let vectors = eigen.U();
     let eigenvalues: Vec<f64> = (0..d).rev().map(|i| ascending[i]).collect();
     let eigenvectors = Mat::from_fn(d, d, |i, j| vectors[(i, d - 1 - j)]);
     Some((eigenvalues, eigenvectors))
+}
+
+/// `target = Q target` for the product Q of the blocks of Householder reflectors that faer's
+/// tridiagonalisation leaves: the reflectors' vectors below the diagonal of `basis` (unit
+/// diagonal implied), and each block's upper-triangular factor T in `factors`, a block being
+/// `I - V T^-1 V^T`. The last block acts first, each on the rows from its first reflector on.
+/// Precondition: the shapes are those faer's `tridiag_in_place` gives (`basis` square,
+/// `factors` block x basis columns, `target` with as many rows as `basis`).
+fn apply_reflectors(basis: MatRef<'_, f64>, factors: MatRef<'_, f64>, mut target: MatMut<'_, f64>) {
+    use faer::reborrow::{Reborrow, ReborrowMut};
+
+    let (count, block) = (factors.ncols(), factors.nrows());
+    let mut end = count;
+    // The blocks start at multiples of `block`: the last one may be shorter.
+    let mut width = match count % block {
+        0 => block,
+        rest => rest,
+    };
+    while end > 0 {
+        let start = end - width;
+        let rows = basis.nrows() - start;
+        let vectors = faer::Mat::<f64>::from_fn(rows, width, |i, j| match i.cmp(&j) {
+            std::cmp::Ordering::Less => 0.0,
+            std::cmp::Ordering::Equal => 1.0,
+            std::cmp::Ordering::Greater => basis[(start + i, start + j)],
+        });
+        let triangle = factors.get(0..width, start..end);
+        let mut rows_acted_on = target.rb_mut().subrows_mut(start, rows);
+        let mut coefficients = faer::Mat::<f64>::zeros(width, rows_acted_on.ncols());
+        product_into(coefficients.as_mut(), vectors.transpose(), rows_acted_on.rb());
+        faer::linalg::triangular_solve::solve_upper_triangular_in_place(triangle, coefficients.as_mut(), Par::Seq);
+        subtract_product(rows_acted_on.rb_mut(), vectors.as_ref(), coefficients.as_ref());
+        end = start;
+        width = block;
+    }
 }
 
 /// The thin SVD, singular values largest first; `None` when the iteration does not converge.
