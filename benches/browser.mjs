@@ -5,7 +5,8 @@
 //
 // Also measured: the product kernel's GFLOP/s in the worker (f32 and f64, n = 1024), the bytes
 // each file of the page takes to transfer, the time until the page is interactive, and the
-// longest main-thread task during the default run (R1), and the default run in the scalar build.
+// longest main-thread task during the default run (R1), and the default run in the scalar build;
+// R1 and R2 with one worker (?workers=1) beside two, and the bytes crossing to the helper.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { openPage, startLab } from '../tests/browser/harness.mjs';
 
@@ -56,6 +57,7 @@ async function measureBrowser(repeats) {
 
     const workloads = JSON.parse(await page.evaluate(async () => (await import('./pkg/agop_collapse.js')).benchWorkloads()));
     const results = {};
+    const traffic = {}; // bytes of matrices to and from the helper, per layer, by workload
     let longestTask = 0;
     for (const [index, { name, config }] of workloads.entries()) {
       if (!(repeats[index] > 0)) continue;
@@ -65,11 +67,18 @@ async function measureBrowser(repeats) {
           window.longTasks = [];
           new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
         });
+        const trafficBefore = await helperTraffic(page);
         const started = Date.now();
         const result = await page.evaluate((c) => window.lab.run(c), config);
         const seconds = stageSeconds(result);
         seconds.wall = (Date.now() - started) / 1000;
         runs.push(seconds);
+        const trafficAfter = await helperTraffic(page);
+        traffic[name] = {
+          sent_bytes_per_layer: (trafficAfter.sent - trafficBefore.sent) / result.layers.length,
+          received_bytes_per_layer: (trafficAfter.received - trafficBefore.received) / result.layers.length,
+          jobs_per_layer: (trafficAfter.jobs - trafficBefore.jobs) / result.layers.length,
+        };
         if (name === 'R1') longestTask = Math.max(longestTask, ...(await page.evaluate(() => window.longTasks)), 0);
       }
       results[name] = {
@@ -78,19 +87,26 @@ async function measureBrowser(repeats) {
       };
       console.error(`browser ${name}: ${results[name].median_seconds.total.toFixed(2)} s of computation (median of ${runs.length})`);
     }
-    /** Stage medians of the default run (R1) in a page opened with `query`, and that page. */
-    async function defaultRunIn(query) {
+    /** Stage medians of workload `index` (R1 by default) in a page opened with `query`, over `count` runs, and that page. */
+    async function defaultRunIn(query, index = 0, count = repeats[0] ?? 1) {
       const other = await context.newPage();
       await other.goto(`${lab.origin}/${query}`);
       await other.waitForFunction(() => window.lab && document.getElementById('status').textContent.startsWith('Ready'));
       const runs = [];
-      for (let r = 0; r < (repeats[0] ?? 1); r += 1) runs.push(stageSeconds(await other.evaluate((c) => window.lab.run(c), workloads[0].config)));
+      for (let r = 0; r < count; r += 1) runs.push(stageSeconds(await other.evaluate((c) => window.lab.run(c), workloads[index].config)));
       return { page: other, seconds: Object.fromEntries(STAGES.map((s) => [s, median(runs.map((run) => run[s]))])) };
     }
-    // The computing worker alone (no helper), for the helper's gain.
+    // The computing worker alone (no helper), for the helper's gain: R1, and R2 once.
     const alone = await defaultRunIn('?workers=1');
     const oneWorker = alone.seconds;
     await alone.page.close();
+    let oneWorkerR2 = null;
+    if (repeats[1] > 0) {
+      const aloneR2 = await defaultRunIn('?workers=1', 1, 1);
+      oneWorkerR2 = aloneR2.seconds;
+      await aloneR2.page.close();
+      console.error(`browser R2 with one worker: ${oneWorkerR2.total.toFixed(2)} s of computation`);
+    }
     // The scalar build, as a browser without WebAssembly SIMD runs it.
     const scalar = await defaultRunIn('?wasm=scalar');
     const scalarWorker = scalar.page.workers().find((w) => w.url().includes('/worker.js'));
@@ -110,10 +126,16 @@ async function measureBrowser(repeats) {
     await networkPage.waitForFunction(() => window.lab && document.getElementById('status').textContent.startsWith('Ready'));
     const mlp = await measureNetwork(networkPage);
     await context.close();
-    return { mlp, workloads: results, one_worker_R1: oneWorker, scalar_R1: scalar.seconds, products, interactive_seconds: interactiveSeconds, longest_main_thread_task_ms: longestTask, transferred_bytes: transferred };
+    return { mlp, workloads: results, one_worker_R1: oneWorker, one_worker_R2: oneWorkerR2, helper_traffic: traffic, scalar_R1: scalar.seconds, products, interactive_seconds: interactiveSeconds, longest_main_thread_task_ms: longestTask, transferred_bytes: transferred };
   } finally {
     await lab.close();
   }
+}
+
+/** The computing worker's count of the bytes it sent to its helper and received (www/worker.js). */
+async function helperTraffic(page) {
+  const worker = page.workers().find((w) => w.url().endsWith('/worker.js'));
+  return worker.evaluate(() => ({ ...self.helperTraffic }));
 }
 
 /**
@@ -151,6 +173,39 @@ async function measureNetwork(page) {
   return { default_train: defaultTrain, M1: m1 };
 }
 
+/**
+ * One worker against two in the page, stage by stage (the page uses at most two: see the
+ * README); native with one thread and two; the bytes crossing to the helper per layer; and the
+ * speed-up Amdahl's law allows from the share of the one-worker run spent in the stages that
+ * run on one worker only (solve, sqrt, metrics), a projection for more cores.
+ */
+function printWorkers({ browser, native }) {
+  const cell = (value, digits = 2) => (value === null || value === undefined ? '-' : value.toFixed(digits)).padStart(9);
+  console.log('\nWorkers in the page: seconds of computation per stage, N = 1 (?workers=1) and N = 2 (the default on two or more cores)');
+  console.log(`${'run'.padEnd(4)}${'N'.padStart(3)}${STAGES.map((s) => s.padStart(9)).join('')}${'x vs N=1'.padStart(10)}`);
+  for (const [name, one] of [['R1', browser.one_worker_R1], ['R2', browser.one_worker_R2]]) {
+    const two = browser.workloads[name]?.median_seconds;
+    if (!one || !two) continue;
+    console.log(`${name.padEnd(4)}${'1'.padStart(3)}${STAGES.map((s) => cell(one[s])).join('')}${cell(1, 2).padStart(10)}`);
+    console.log(`${''.padEnd(4)}${'2'.padStart(3)}${STAGES.map((s) => cell(two[s])).join('')}${cell(one.total / two.total).padStart(10)}`);
+  }
+  for (const [name, t] of Object.entries(browser.helper_traffic ?? {})) {
+    console.log(`Helper traffic, ${name}: ${(t.sent_bytes_per_layer / 1e6).toFixed(1)} MB sent and ${(t.received_bytes_per_layer / 1e6).toFixed(1)} MB received per layer, in ${t.jobs_per_layer.toFixed(0)} jobs`);
+  }
+  for (const name of ['R1', 'R2']) {
+    const one = native?.workloads[name]?.one_thread_seconds?.total;
+    const two = native?.workloads[name]?.median_seconds?.total;
+    if (one && two) console.log(`Native ${name}: ${one.toFixed(2)} s on one thread, ${two.toFixed(2)} s with a helper thread (x${(one / two).toFixed(2)})`);
+  }
+  for (const [name, one] of [['R1', browser.one_worker_R1], ['R2', browser.one_worker_R2]]) {
+    if (!one) continue;
+    const serial = (one.solve + one.sqrt + one.metrics) / one.total;
+    const speedup = (cores) => (1 / (serial + (1 - serial) / cores)).toFixed(2);
+    console.log(`Projection (Amdahl, not measured) for ${name}: ${(serial * 100).toFixed(0)}% of the one-worker run is in stages on one worker; ` +
+      `at most x${speedup(2)} on 2 cores, x${speedup(4)} on 4, x${speedup(8)} on 8`);
+  }
+}
+
 function ratio(a, b) {
   return a > 0 && b > 0 ? a / b : null;
 }
@@ -171,13 +226,8 @@ function printTable(report) {
   }
   console.log(`\nMatrix product, n = 1024, GFLOP/s: wasm f32 ${browser.products.f32.toFixed(1)}, wasm f64 ${browser.products.f64.toFixed(1)}, scalar wasm f64 ${browser.products.scalar_f64.toFixed(1)}` +
     (native ? `; native f32 ${native.products.f32.toFixed(1)}, native f64 ${native.products.f64.toFixed(1)}` : ''));
-  const parallel = (seconds) => seconds.kernel + seconds.agop;
+  printWorkers(report);
   const two = browser.workloads.R1?.median_seconds;
-  if (two) {
-    console.log(`Helper worker, R1: the parallel stages (kernel, agop) ${parallel(browser.one_worker_R1).toFixed(2)} s with one worker, ` +
-      `${parallel(two).toFixed(2)} s with two (x${(parallel(browser.one_worker_R1) / parallel(two)).toFixed(2)}); ` +
-      `the whole run x${(browser.one_worker_R1.total / two.total).toFixed(2)}`);
-  }
   if (two) {
     console.log(`Scalar build (no WebAssembly SIMD), R1: ${browser.scalar_R1.total.toFixed(2)} s, x${(browser.scalar_R1.total / two.total).toFixed(2)} the SIMD build's`);
   }

@@ -3,15 +3,19 @@
 //!     cargo bench --bench stages -- [--repeats R1,R2,R3] [--json OUT]
 //!
 //! Prints one line per workload and writes `{ "workloads": { "R1": { "repeats", "median_seconds":
-//! { kernel, solve, agop, sqrt, features, metrics, total } } }, "products": { "f32", "f64" } }`
-//! (GFLOP/s at n = 1024). `./build.sh bench` puts these figures beside the browser's and numpy's.
+//! { kernel, solve, agop, sqrt, features, metrics, total }, "one_thread_seconds": {...} } },
+//! "products": { "f32", "f64" } }` (GFLOP/s at n = 1024); `one_thread_seconds` (R1 and R2) is
+//! one run with every job on this thread, beside the medians with a helper thread.
+//! `./build.sh bench` puts these figures beside the browser's and numpy's.
 
 use std::path::PathBuf;
 
 use agop_collapse::bench::{mlp_workload, product_gflops, stage_seconds, workloads};
+use agop_collapse::data::Split;
 use agop_collapse::data::{self, DatasetSource, mnist::Mnist};
 use agop_collapse::mlp::MlpTraining;
-use agop_collapse::rfm::DeepRfm;
+use agop_collapse::parallel::{Local, block_on};
+use agop_collapse::rfm::{DeepRfm, RfmConfig};
 use serde_json::{Map, Value, json};
 
 fn median(values: &mut [f64]) -> f64 {
@@ -54,6 +58,15 @@ fn mlp_figures(mnist: &Mnist) -> Value {
     figures
 }
 
+/// A run with every job of every layer on this thread (no helper thread).
+fn run_on_one_thread(config: RfmConfig, split: Split) -> agop_collapse::report::RfmResult {
+    let mut rfm = DeepRfm::new(config, split).expect("the workload starts");
+    while !rfm.is_done() {
+        block_on(rfm.step_with(&mut (), &Local)).expect("the workload runs");
+    }
+    rfm.into_result()
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let (mut repeats, mut out) = (vec![5, 3, 3], None);
@@ -86,7 +99,18 @@ fn main() {
             medians.insert(stage.to_string(), json!(median(&mut values)));
         }
         eprintln!("native {name}: {:.2} s (median of {})", medians["total"].as_f64().unwrap_or(0.0), runs.len());
-        results.insert(name.into(), json!({ "repeats": runs.len(), "median_seconds": medians }));
+        let mut entry = json!({ "repeats": runs.len(), "median_seconds": medians });
+        if count > 0 && (name == "R1" || name == "R2") {
+            let digits = (config.data.dataset == DatasetSource::Mnist).then_some(&mnist);
+            let split = data::load(&config.data, config.seed as u64, digits, None).expect("the workload loads");
+            let one: Map<String, Value> = stage_seconds(&run_on_one_thread(config.clone(), split))
+                .iter()
+                .map(|(s, v)| (s.to_string(), json!(v)))
+                .collect();
+            eprintln!("native {name} on one thread: {:.2} s", one["total"].as_f64().unwrap_or(0.0));
+            entry["one_thread_seconds"] = Value::Object(one);
+        }
+        results.insert(name.into(), entry);
     }
     let mlp = mlp_figures(&mnist);
     let products = json!({ "f32": product_gflops(1024, true, 5), "f64": product_gflops(1024, false, 5) });

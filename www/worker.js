@@ -18,12 +18,17 @@ import { describeFailure } from './failure.js';
 const ready = startWasm();
 let experiment = null;
 
+/** Bytes of matrices sent to the helper and received from it, and jobs, since the worker started (read by the bench). */
+self.helperTraffic = { sent: 0, received: 0, jobs: 0 };
+const matrixBytes = (message) => Object.values(message ?? {}).reduce((sum, v) => sum + (v instanceof Float64Array ? v.byteLength : 0), 0);
+
 /** Sends jobs through `port` to the helper worker; the promise gives a job's result (src/web/offload.rs). */
 function helperRunner(port) {
   const waiting = new Map();
   let next = 0;
   port.onmessage = ({ data }) => {
     if (!waiting.has(data.id)) return;
+    self.helperTraffic.received += matrixBytes(data.result);
     const { resolve, reject } = waiting.get(data.id);
     waiting.delete(data.id);
     if (data.error === undefined) resolve(data.result);
@@ -32,6 +37,8 @@ function helperRunner(port) {
   return (job) => new Promise((resolve, reject) => {
     const id = next++;
     waiting.set(id, { resolve, reject });
+    self.helperTraffic.sent += matrixBytes(job);
+    self.helperTraffic.jobs += 1;
     port.postMessage({ id, job }, Object.values(job).filter((v) => v instanceof Float64Array).map((m) => m.buffer));
   });
 }

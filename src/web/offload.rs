@@ -35,11 +35,15 @@ fn get(source: &JsValue, key: &str) -> JsValue {
     Reflect::get(source, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Writes `m` (or its rows `rows`) as `{name}`, `{name}Rows`, `{name}Cols`.
+/// Writes `m` (or its rows `rows`) as `{name}`, `{name}Rows`, `{name}Cols`: each column's
+/// segment is copied once, straight from wasm memory into the array that crosses.
 fn put_matrix(target: &Object, name: &str, m: &Mat, rows: std::ops::Range<usize>) {
-    let block = m.rows(rows.start, rows.len());
-    let values: Vec<f64> = block.iter().copied().collect();
-    set(target, name, &Float64Array::from(values.as_slice()));
+    let values = Float64Array::new_with_length((rows.len() * m.ncols()) as u32);
+    for (j, column) in m.as_slice().chunks_exact(m.nrows().max(1)).enumerate().take(m.ncols()) {
+        let at = (j * rows.len()) as u32;
+        values.subarray(at, at + rows.len() as u32).copy_from(&column[rows.clone()]);
+    }
+    set(target, name, &values);
     set(target, &format!("{name}Rows"), &JsValue::from(rows.len() as u32));
     set(target, &format!("{name}Cols"), &JsValue::from(m.ncols() as u32));
 }

@@ -77,6 +77,35 @@ test('the page warms its workers up before Run, and the first run is the same as
   await close();
 });
 
+test('one worker (?workers=1) gives the numbers of two, and the helper\'s traffic is counted', async () => {
+  // MNIST (the AGOP by sample pairs) and a mixture of dimension 10, whose first AGOP goes class
+  // by class (the helper gets the lower half of a product's rows).
+  const configs = [SMALL, { data: { dataset: 'synthetic', n_train: 200, n_test: 50, classes: 4, dim: 10 }, depth: 2 }];
+  const traffic = (page) => page.workers().find((w) => w.url().endsWith('/worker.js')).evaluate(() => ({ ...self.helperTraffic }));
+  const two = await openPage(lab);
+  await two.page.waitForFunction(() => window.lab.state === 'idle');
+  const shared = [];
+  for (const config of configs) {
+    const before = await traffic(two.page);
+    shared.push(await two.page.evaluate((c) => window.lab.run(c), config));
+    const after = await traffic(two.page);
+    // Every layer sends the helper its test kernel, AGOP rows and projection: matrices cross both ways.
+    assert.ok(after.jobs - before.jobs >= 3 * config.depth, JSON.stringify([before, after]));
+    assert.ok(after.sent - before.sent > 0 && after.received - before.received > 0, JSON.stringify([before, after]));
+  }
+  const one = await openPage(lab, '/?workers=1');
+  await one.page.waitForFunction(() => window.lab.state === 'idle');
+  assert.deepEqual(one.page.workers().map((w) => new URL(w.url()).pathname), ['/worker.js']);
+  for (const [index, config] of configs.entries()) {
+    const alone = await one.page.evaluate((c) => window.lab.run(c), config);
+    assert.equal(withoutTimings(alone), withoutTimings(shared[index]), `config ${index}`);
+  }
+  assert.deepEqual(await traffic(one.page), { sent: 0, received: 0, jobs: 0 });
+  assert.deepEqual([...two.problems, ...one.problems], []);
+  await two.close();
+  await one.close();
+});
+
 test('Step advances exactly one layer, and Run goes on from there', async () => {
   const { page, problems, close } = await openPage(lab, `/#dataset=mnist&n=200&test=100&depth=3`);
   await page.click('#step');
