@@ -77,11 +77,16 @@ test('the page warms its workers up before Run, and the first run is the same as
   await close();
 });
 
-test('one worker (?workers=1) gives the numbers of two, and the helper\'s traffic is counted', async () => {
+test('one worker (?workers=1) and four asked for (two) give the numbers of two, and the helper\'s traffic is counted', async () => {
   // MNIST (the AGOP by sample pairs) and a mixture of dimension 10, whose first AGOP goes class
   // by class (the helper gets the lower half of a product's rows).
   const configs = [SMALL, { data: { dataset: 'synthetic', n_train: 200, n_test: 50, classes: 4, dim: 10 }, depth: 2 }];
   const traffic = (page) => page.workers().find((w) => w.url().endsWith('/worker.js')).evaluate(() => ({ ...self.helperTraffic }));
+  // The page's workers, once Playwright has seen `count` of them (it learns of each a little later).
+  const scripts = async (page, count) => {
+    for (let waited = 0; page.workers().length < count && waited < 5000; waited += 100) await page.waitForTimeout(100);
+    return page.workers().map((w) => new URL(w.url()).pathname).sort();
+  };
   const two = await openPage(lab);
   await two.page.waitForFunction(() => window.lab.state === 'idle');
   const shared = [];
@@ -95,15 +100,21 @@ test('one worker (?workers=1) gives the numbers of two, and the helper\'s traffi
   }
   const one = await openPage(lab, '/?workers=1');
   await one.page.waitForFunction(() => window.lab.state === 'idle');
-  assert.deepEqual(one.page.workers().map((w) => new URL(w.url()).pathname), ['/worker.js']);
+  assert.deepEqual(await scripts(one.page, 1), ['/worker.js']);
   for (const [index, config] of configs.entries()) {
     const alone = await one.page.evaluate((c) => window.lab.run(c), config);
     assert.equal(withoutTimings(alone), withoutTimings(shared[index]), `config ${index}`);
   }
   assert.deepEqual(await traffic(one.page), { sent: 0, received: 0, jobs: 0 });
-  assert.deepEqual([...two.problems, ...one.problems], []);
+  // More asked for than two: the page keeps to two (see the README).
+  const four = await openPage(lab, '/?workers=4');
+  await four.page.waitForFunction(() => window.lab.state === 'idle');
+  assert.deepEqual(await scripts(four.page, 3), ['/helper-worker.js', '/worker.js']);
+  assert.equal(withoutTimings(await four.page.evaluate((c) => window.lab.run(c), SMALL)), withoutTimings(shared[0]));
+  assert.deepEqual([...two.problems, ...one.problems, ...four.problems], []);
   await two.close();
   await one.close();
+  await four.close();
 });
 
 test('Step advances exactly one layer, and Run goes on from there', async () => {
