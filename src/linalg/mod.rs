@@ -322,11 +322,12 @@ pub fn psd_sqrt(m: &Mat) -> Option<PsdSqrt> {
 /// [`psd_sqrt`] by one eigendecomposition of the whole matrix.
 fn eigen_sqrt(m: &Mat) -> Option<PsdSqrt> {
     let (eigenvalues, eigenvectors) = kernels::symmetric_eigen(m)?;
-    let mut scaled = eigenvectors.clone();
-    for (mut column, lambda) in scaled.column_iter_mut().zip(&eigenvalues) {
-        column *= lambda.max(0.0).sqrt();
-    }
-    let sqrt = product_transpose(&scaled, &eigenvectors);
+    // `V diag(lambda^1/2) V^T = W W^T` for `W = V diag(lambda^1/4)` over the positive
+    // eigenvalues (a prefix, largest first): one triangle of a product of rank at most d,
+    // about half the work of the full one, and exactly symmetric.
+    let positive = eigenvalues.iter().take_while(|&&lambda| lambda > 0.0).count();
+    let scaled = Mat::from_fn(m.nrows(), positive, |i, k| eigenvectors[(i, k)] * eigenvalues[k].sqrt().sqrt());
+    let sqrt = outer_gram(&scaled);
     Some(PsdSqrt { sqrt, eigenvalues, eigenvectors })
 }
 
