@@ -66,19 +66,31 @@ pub(super) fn product_f32(n: usize, a: &[f32], b: &[f32], out: &mut [f32]) {
     );
 }
 
-/// `out = lhs rhs`: by faer natively; in wasm by the gemm crate's simd128 kernels, which run
-/// about 1.5 times faster there than faer's own (10.6 against 7 GFLOP/s in f64).
-/// Precondition: the shapes agree.
+/// `out = lhs rhs`, by [`multiply_add`]. Precondition: the shapes agree.
 fn product_into<T: Kernel>(out: MatMut<'_, T>, lhs: MatRef<'_, T>, rhs: MatRef<'_, T>) {
+    multiply_add(out, false, lhs, rhs, T::from(1.0));
+}
+
+/// `out -= lhs rhs`, by [`multiply_add`]. Precondition: the shapes agree.
+fn subtract_product(out: MatMut<'_, f64>, lhs: MatRef<'_, f64>, rhs: MatRef<'_, f64>) {
+    multiply_add(out, true, lhs, rhs, -1.0);
+}
+
+/// `out = scale lhs rhs`, plus `out` itself when `keep`: by faer natively; in wasm by the gemm
+/// crate's simd128 kernels, which run about 1.5 times faster there than faer's own (10.6
+/// against 7 GFLOP/s in f64). Precondition: the shapes agree.
+fn multiply_add<T: Kernel>(out: MatMut<'_, T>, keep: bool, lhs: MatRef<'_, T>, rhs: MatRef<'_, T>, scale: T) {
     #[cfg(not(target_arch = "wasm32"))]
     {
-        faer::linalg::matmul::matmul(out, Accum::Replace, lhs, rhs, T::from(1.0), Par::Seq);
+        let accumulate = if keep { Accum::Add } else { Accum::Replace };
+        faer::linalg::matmul::matmul(out, accumulate, lhs, rhs, scale, Par::Seq);
         leave_wide_simd();
     }
     #[cfg(target_arch = "wasm32")]
     if out.nrows() > 0 && out.ncols() > 0 && lhs.ncols() > 0 {
         // SAFETY: the pointers and strides are those of faer views of live matrices of the
         // shapes given (rows x k, k x cols, rows x cols), and `out` aliases neither input.
+        // gemm computes `out = alpha out + beta lhs rhs`, reading `out` only when `keep`.
         unsafe {
             gemm::gemm(
                 out.nrows(),
@@ -87,51 +99,15 @@ fn product_into<T: Kernel>(out: MatMut<'_, T>, lhs: MatRef<'_, T>, rhs: MatRef<'
                 out.as_ptr_mut(),
                 out.col_stride(),
                 out.row_stride(),
-                false,
+                keep,
                 lhs.as_ptr(),
                 lhs.col_stride(),
                 lhs.row_stride(),
                 rhs.as_ptr(),
                 rhs.col_stride(),
                 rhs.row_stride(),
-                T::from(0.0),
-                T::from(1.0),
-                false,
-                false,
-                false,
-                gemm::Parallelism::None,
-            );
-        }
-    }
-}
-
-/// `out -= lhs rhs`, by the same kernels as [`product_into`]. Precondition: the shapes agree.
-fn subtract_product(out: MatMut<'_, f64>, lhs: MatRef<'_, f64>, rhs: MatRef<'_, f64>) {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        faer::linalg::matmul::matmul(out, Accum::Add, lhs, rhs, -1.0, Par::Seq);
-        leave_wide_simd();
-    }
-    #[cfg(target_arch = "wasm32")]
-    if out.nrows() > 0 && out.ncols() > 0 && lhs.ncols() > 0 {
-        // SAFETY: as in `product_into`; `read_dst` true makes it `out = 1 out + (-1) lhs rhs`.
-        unsafe {
-            gemm::gemm(
-                out.nrows(),
-                out.ncols(),
-                lhs.ncols(),
-                out.as_ptr_mut(),
-                out.col_stride(),
-                out.row_stride(),
-                true,
-                lhs.as_ptr(),
-                lhs.col_stride(),
-                lhs.row_stride(),
-                rhs.as_ptr(),
-                rhs.col_stride(),
-                rhs.row_stride(),
-                1.0,
-                -1.0,
+                T::from(if keep { 1.0 } else { 0.0 }),
+                scale,
                 false,
                 false,
                 false,
