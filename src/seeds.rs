@@ -6,7 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::data::Split;
+use crate::data::mnist::Mnist;
+use crate::data::{DataConfig, Split};
 use crate::error::{Error, Result};
 use crate::parallel::Offload;
 use crate::report::{LayerReport, LayerSpread, RfmResult, SeedRun, Spread, StageSpreads};
@@ -77,6 +78,12 @@ pub fn across_seeds(runs: &[SeedRun]) -> Vec<LayerSpread> {
 
 /// Loads the data split of a seed (the subset draw depends on it).
 pub type SplitLoader = Box<dyn FnMut(u32) -> Result<Split>>;
+
+/// The loader of `data`'s split for any seed, from the MNIST digits or the CSV text it uses
+/// (read once, by the caller).
+pub fn split_loader(data: DataConfig, mnist: Option<Mnist>, csv_text: Option<String>) -> SplitLoader {
+    Box::new(move |seed| crate::data::load(&data, seed as u64, mnist.as_ref(), csv_text.as_deref()))
+}
 
 /// A run of `config.seeds` seeds in progress, one layer per step: every layer of seed
 /// `config.seed`, then every layer of the next seed, and so on.
@@ -156,11 +163,8 @@ impl SeededRfm {
     /// second thread takes half of the large products. Precondition: `!is_done()`.
     pub fn step(&mut self) -> Result<&LayerReport> {
         self.advance()?;
-        let seed = self.current_seed();
-        match self.current.step() {
-            Ok(_) => Ok(self.current.layers().last().expect("a layer was computed")),
-            Err(error) => Err(self.in_seed(seed, error)),
-        }
+        let outcome = self.current.step().map(|_| ());
+        self.reported(outcome)
     }
 
     /// [`SeededRfm::step`] with the large products split with `offload`'s helper and `observer`
@@ -171,10 +175,16 @@ impl SeededRfm {
         offload: &O,
     ) -> Result<&LayerReport> {
         self.advance()?;
-        let seed = self.current_seed();
-        match self.current.step_with(observer, offload).await {
-            Ok(_) => Ok(self.current.layers().last().expect("a layer was computed")),
-            Err(error) => Err(self.in_seed(seed, error)),
+        let outcome = self.current.step_with(observer, offload).await.map(|_| ());
+        self.reported(outcome)
+    }
+
+    /// The report of the layer a step of the run in progress just computed, or the step's
+    /// error, naming the seed.
+    fn reported(&self, outcome: Result<()>) -> Result<&LayerReport> {
+        match outcome {
+            Ok(()) => Ok(self.current.layers().last().expect("a layer was computed")),
+            Err(error) => Err(self.in_seed(self.current_seed(), error)),
         }
     }
 

@@ -13,7 +13,7 @@ use agop_collapse::kernel::KernelKind;
 use agop_collapse::mlp::{MlpConfig, MlpTraining, OutputInit};
 use agop_collapse::projection::Projection;
 use agop_collapse::rfm::RfmConfig;
-use agop_collapse::seeds::SeededRfm;
+use agop_collapse::seeds::{SeededRfm, split_loader};
 
 /// Where `./build.sh` writes the MNIST subset, relative to the project.
 const MNIST_FILE: &str = "www/data/mnist.bin";
@@ -321,9 +321,8 @@ fn run_rfm(args: &RfmArgs) -> Result<(), String> {
     let config = args.config();
     config.validate().map_err(|e| e.to_string())?;
     let (mnist, csv_text) = read_data(&config.data, &args.data)?;
-    let data = config.data.clone();
-    let load = move |seed: u32| data::load(&data, seed as u64, mnist.as_ref(), csv_text.as_deref());
-    print_json(&SeededRfm::run(config, Box::new(load)).map_err(|e| e.to_string())?)
+    let load = split_loader(config.data.clone(), mnist, csv_text);
+    print_json(&SeededRfm::run(config, load).map_err(|e| e.to_string())?)
 }
 
 fn run_mlp(args: &MlpArgs) -> Result<(), String> {

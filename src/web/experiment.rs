@@ -8,15 +8,13 @@ use js_sys::{Array, Float32Array, Function, Object, Promise, Reflect, Uint32Arra
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::data::DatasetSource;
-use crate::data::mnist::Mnist;
 use crate::linalg::{Mat, PsdSqrt};
 use crate::rfm::{LayerObserver, Stage, Step};
-use crate::seeds::SeededRfm;
+use crate::seeds::{SeededRfm, split_loader};
 use crate::views::{gram_picture, pca_2d};
 
 use super::offload::WorkerOffload;
-use super::parse_rfm_config;
+use super::{page_data, parse_rfm_config};
 use crate::parallel::Local;
 
 /// Samples shown per class in a Gram picture: about 200 in all, at least 2 per class.
@@ -44,14 +42,9 @@ impl Experiment {
     #[wasm_bindgen(constructor)]
     pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<Experiment, JsError> {
         let config = parse_rfm_config(config_json)?;
-        let digits = match config.data.dataset {
-            DatasetSource::Mnist => Some(Mnist::decode(mnist)?),
-            _ => None,
-        };
-        let csv = matches!(config.data.dataset, DatasetSource::Csv(_)).then(|| csv_text.to_string());
-        let data = config.data.clone();
-        let load = move |seed: u32| crate::data::load(&data, seed as u64, digits.as_ref(), csv.as_deref());
-        let run = Run { rfm: SeededRfm::new(config, Box::new(load))?, views: Object::new() };
+        let (digits, csv) = page_data(&config.data, mnist, csv_text)?;
+        let load = split_loader(config.data.clone(), digits, csv);
+        let run = Run { rfm: SeededRfm::new(config, load)?, views: Object::new() };
         Ok(Experiment { run: Rc::new(RefCell::new(run)) })
     }
 

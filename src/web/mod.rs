@@ -127,12 +127,22 @@ pub fn fresh_seed() -> Result<u32, JsError> {
 /// The split `data` asks for, from the page's bytes: `mnist` holds `data/mnist.bin` when the
 /// data is MNIST, `csv_text` the user's file when it is a CSV.
 pub(crate) fn load_split(data: &DataConfig, seed: u32, mnist: &[u8], csv_text: &str) -> Result<Split, JsError> {
+    let (digits, csv) = page_data(data, mnist, csv_text)?;
+    Ok(crate::data::load(data, seed as u64, digits.as_ref(), csv.as_deref())?)
+}
+
+/// The page's bytes as the data `data` uses: the MNIST digits decoded, or the CSV text.
+pub(crate) fn page_data(
+    data: &DataConfig,
+    mnist: &[u8],
+    csv_text: &str,
+) -> Result<(Option<Mnist>, Option<String>), JsError> {
     let digits = match data.dataset {
         DatasetSource::Mnist => Some(Mnist::decode(mnist)?),
         _ => None,
     };
-    let csv = matches!(data.dataset, DatasetSource::Csv(_)).then_some(csv_text);
-    Ok(crate::data::load(data, seed as u64, digits.as_ref(), csv)?)
+    let csv = matches!(data.dataset, DatasetSource::Csv(_)).then(|| csv_text.to_string());
+    Ok((digits, csv))
 }
 
 /// A Deep RFM config from JSON (missing fields take the defaults), validated.
