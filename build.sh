@@ -75,24 +75,41 @@ build_data() {
   fi
 }
 
-build_wasm() {
-  log "building the wasm modules into www/pkg (SIMD, and scalar for browsers without SIMD)"
-  cargo build --release --target wasm32-unknown-unknown --lib
-  wasm-bindgen --target web --no-typescript --out-dir www/pkg \
+# One pair of wasm builds (SIMD, and scalar for browsers without SIMD) with the given cargo
+# features, bound by wasm-bindgen into OUT_DIR: agop_collapse.js, agop_collapse_bg.wasm and
+# agop_collapse_scalar_bg.wasm.
+build_wasm_pair() {
+  local features=$1 out=$2
+  cargo build --release --target wasm32-unknown-unknown --lib --features "$features"
+  wasm-bindgen --target web --no-typescript --out-dir "$out" \
     target/wasm32-unknown-unknown/release/agop_collapse.wasm
   # The scalar build: no simd128, so no faer (src/linalg/scalar.rs). Its own target directory
   # keeps the two builds from invalidating each other.
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=-simd128" \
-    cargo build --release --target wasm32-unknown-unknown --lib --target-dir target/scalar
+    cargo build --release --target wasm32-unknown-unknown --lib --features "$features" --target-dir target/scalar
   local scalar=target/scalar/wasm-bindgen
+  rm -rf "$scalar"
   wasm-bindgen --target web --no-typescript --out-dir "$scalar" \
     target/scalar/wasm32-unknown-unknown/release/agop_collapse.wasm
-  # The page loads one glue (www/pkg/agop_collapse.js) with either module (www/wasm.js): the
-  # two glues must agree on everything but their comments.
-  if ! diff -q <(grep -v '^ *//' www/pkg/agop_collapse.js) <(grep -v '^ *//' "$scalar/agop_collapse.js") >/dev/null; then
-    die "the SIMD and scalar builds need different JavaScript glue (compare www/pkg/agop_collapse.js with $scalar/agop_collapse.js)"
+  # The page loads one glue (agop_collapse.js) with either module (www/wasm.js): the two glues
+  # must agree on everything but their comments.
+  if ! diff -q <(grep -v '^ *//' "$out/agop_collapse.js") <(grep -v '^ *//' "$scalar/agop_collapse.js") >/dev/null; then
+    die "the SIMD and scalar builds need different JavaScript glue (compare $out/agop_collapse.js with $scalar/agop_collapse.js)"
   fi
-  cp "$scalar/agop_collapse_bg.wasm" www/pkg/agop_collapse_scalar_bg.wasm
+  cp "$scalar/agop_collapse_bg.wasm" "$out/agop_collapse_scalar_bg.wasm"
+}
+
+# The page's module: without the entry points only tests and benchmarks call.
+build_wasm() {
+  log "building the wasm modules into www/pkg (SIMD, and scalar for browsers without SIMD)"
+  build_wasm_pair "" www/pkg
+}
+
+# The module the browser tests and the benchmarks load in the page's place (tests/browser/
+# harness.mjs serves it as /pkg/): the page's, plus a deliberate panic and the bench workloads.
+build_testing_wasm() {
+  log "building the tests' wasm modules into target/testing-pkg (feature testing)"
+  build_wasm_pair testing target/testing-pkg
 }
 
 build() {
@@ -117,6 +134,7 @@ run_tests() {
   ensure_chromium
   log "running the Rust tests"
   cargo test --release --features cli
+  build_testing_wasm
   log "running the browser tests"
   node --test --test-concurrency=1 tests/browser/
 }
@@ -126,6 +144,7 @@ run_tests() {
 # the runs of R1, R2 and R3 (medians are reported).
 bench() {
   build
+  build_testing_wasm
   ensure_chromium
   local repeats=${BENCH_REPEATS:-5,3,3} out=target/bench
   mkdir -p "$out"

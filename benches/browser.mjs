@@ -58,6 +58,7 @@ async function measureBrowser(repeats) {
     const workloads = JSON.parse(await page.evaluate(async () => (await import('./pkg/agop_collapse.js')).benchWorkloads()));
     const results = {};
     const traffic = {}; // bytes of matrices to and from the helper, per layer, by workload
+    const posted = {}; // bytes the computing worker posted to the page per run, by workload
     let longestTask = 0;
     for (const [index, { name, config }] of workloads.entries()) {
       if (!(repeats[index] > 0)) continue;
@@ -68,8 +69,10 @@ async function measureBrowser(repeats) {
           new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
         });
         const trafficBefore = await helperTraffic(page);
+        const postedBefore = await postedByWorker(page);
         const started = Date.now();
         const result = await page.evaluate((c) => window.lab.run(c), config);
+        posted[name] = postedSince(postedBefore, await postedByWorker(page), result);
         const seconds = stageSeconds(result);
         seconds.wall = (Date.now() - started) / 1000;
         runs.push(seconds);
@@ -86,6 +89,13 @@ async function measureBrowser(repeats) {
         median_seconds: Object.fromEntries([...STAGES, 'wall'].map((s) => [s, median(runs.map((run) => run[s]))])),
       };
       console.error(`browser ${name}: ${results[name].median_seconds.total.toFixed(2)} s of computation (median of ${runs.length})`);
+    }
+    // The paper's Figure 1 with three seeds (the exercise's run): 60 layer messages.
+    {
+      const config = { ...workloads[0].config, depth: 20, seeds: 3 };
+      const before = await postedByWorker(page);
+      const result = await page.evaluate((c) => window.lab.run(c), config);
+      posted['depth 20, 3 seeds'] = postedSince(before, await postedByWorker(page), result);
     }
     /** Stage medians of workload `index` (R1 by default) in a page opened with `query`, over `count` runs, and that page. */
     async function defaultRunIn(query, index = 0, count = repeats[0] ?? 1) {
@@ -126,7 +136,7 @@ async function measureBrowser(repeats) {
     await networkPage.waitForFunction(() => window.lab && document.getElementById('status').textContent.startsWith('Ready'));
     const mlp = await measureNetwork(networkPage);
     await context.close();
-    return { mlp, workloads: results, one_worker_R1: oneWorker, one_worker_R2: oneWorkerR2, helper_traffic: traffic, scalar_R1: scalar.seconds, products, interactive_seconds: interactiveSeconds, longest_main_thread_task_ms: longestTask, transferred_bytes: transferred };
+    return { mlp, workloads: results, one_worker_R1: oneWorker, one_worker_R2: oneWorkerR2, helper_traffic: traffic, posted_bytes: posted, module_exports: await moduleExports(page), scalar_R1: scalar.seconds, products, interactive_seconds: interactiveSeconds, longest_main_thread_task_ms: longestTask, transferred_bytes: transferred };
   } finally {
     await lab.close();
   }
@@ -136,6 +146,43 @@ async function measureBrowser(repeats) {
 async function helperTraffic(page) {
   const worker = page.workers().find((w) => w.url().endsWith('/worker.js'));
   return worker.evaluate(() => ({ ...self.helperTraffic }));
+}
+
+/** What the page's computing worker has posted to the page so far (worker.js). */
+async function postedByWorker(page) {
+  const worker = page.workers().find((w) => w.url().endsWith('/worker.js'));
+  return worker.evaluate(() => structuredClone(self.posted));
+}
+
+/**
+ * Bytes posted for one run (between two readings of `postedByWorker`): its JSON messages and its
+ * pictures, and what the earlier protocol would have posted for the same run, replayed from its
+ * Result: every layer's report, then the whole Result so far again (rebuilt layer by layer).
+ */
+function postedSince(before, after, result) {
+  const json = after.started - before.started + after.layer - before.layer;
+  const views = after.views - before.views;
+  const layers = after.layerSizes.length - before.layerSizes.length;
+  const runs = result.seed_runs ?? [{ layers: result.layers }];
+  const partial = { ...result, layers: [], seed_runs: result.seed_runs ? [] : undefined, across_seeds: result.across_seeds ? [] : undefined };
+  let earlier = JSON.stringify({ ...partial, layers: [] }).length; // the 'started' message
+  runs.forEach((run, seedIndex) => {
+    if (partial.seed_runs) partial.seed_runs.push({ ...run, layers: [] });
+    run.layers.forEach((report, index) => {
+      if (seedIndex === 0) partial.layers.push(report);
+      if (partial.seed_runs) {
+        partial.seed_runs[seedIndex].layers.push(report);
+        partial.across_seeds[index] = result.across_seeds[index];
+      }
+      earlier += JSON.stringify(report).length + JSON.stringify(partial).length;
+    });
+  });
+  return { layers, json_bytes: json, view_bytes: views, earlier_json_bytes: earlier };
+}
+
+/** The entry points of the wasm module the page loads (its glue's exports), by count. */
+async function moduleExports(page) {
+  return page.evaluate(async () => Object.keys(await import('./pkg/agop_collapse.js')).filter((name) => name !== 'default' && name !== 'initSync').length);
 }
 
 /**
@@ -164,7 +211,7 @@ async function measureNetwork(page) {
       test_acc: result.history.at(-1).test_acc,
     };
   };
-  const defaults = JSON.parse(await page.evaluate(async () => (await import('./pkg/agop_collapse.js')).validateNetworkConfig('{}')));
+  const defaults = await page.evaluate(async () => (await import('./pkg/agop_collapse.js')).readLink('').state.mlp);
   const paper = JSON.parse(await page.evaluate(async () => (await import('./pkg/agop_collapse.js')).benchMlpWorkload()));
   const defaultTrain = await train(defaults);
   console.error(`browser default Train: ${defaultTrain.wall.toFixed(1)} s wall`);
@@ -238,6 +285,10 @@ function printTable(report) {
   const mnist = bytes['/data/mnist.bin.gz'];
   const total = Object.values(bytes).reduce((a, b) => a + b, 0);
   console.log(`Transferred: wasm module ${(wasm / 1e6).toFixed(2)} MB (scalar build ${(scalarBytes / 1e6).toFixed(2)} MB), MNIST ${(mnist / 1e6).toFixed(2)} MB, whole page ${(total / 1e6).toFixed(2)} MB`);
+  for (const [name, p] of Object.entries(browser.posted_bytes ?? {})) {
+    console.log(`Posted by the worker, ${name}: ${p.layers} layer messages, ${(p.json_bytes / 1e3).toFixed(1)} kB of JSON (the earlier protocol, each layer's report and the whole result again: ${(p.earlier_json_bytes / 1e3).toFixed(1)} kB), ${(p.view_bytes / 1e6).toFixed(2)} MB of pictures`);
+  }
+  console.log(`The page's wasm module: ${browser.module_exports} exports in the tests' build (the page's own has 4 fewer)`);
   console.log(`Interactive ${browser.interactive_seconds.toFixed(2)} s after navigation; longest main-thread task during R1: ${browser.longest_main_thread_task_ms} ms`);
   if (numpy) console.log(`numpy ${numpy.numpy.version}, BLAS threads ${numpy.numpy.threads}`);
   printNetwork(report);

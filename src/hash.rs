@@ -350,3 +350,9 @@ pub fn network_from_hash(hash: &str, rfm: &RfmConfig) -> (MlpConfig, Vec<String>
     }
     (config, messages)
 }
+
+/// The keys of the Deep RFM settings in a link (`dataset`, `n`, ..., `seeds`), in link order:
+/// the names a teacher link may hide or lock.
+pub fn setting_keys() -> Vec<&'static str> {
+    SETTINGS.iter().map(|s| s.key).collect()
+}

@@ -27,6 +27,7 @@
 //! - [`mlp`]: a trained ReLU network: singular-structure stages of every layer, NFA correlation.
 //! - [`views`]: compact pictures of features (Gram matrix, PCA) for display.
 //! - [`hash`]: configs as URL hashes, so that a link reproduces a run.
+//! - [`link`]: the page's whole link (both configs and its presentation flags), read and written once.
 //! - [`report`]: the plain-data results (the JSON contract).
 //! - [`bench`]: the reference workloads and kernel figures of the benchmarks.
 //! - [`plot`]: charts, drawn with plotters on any backend (canvas in the page, SVG in tests).
@@ -42,6 +43,7 @@ pub mod features;
 pub mod hash;
 pub mod kernel;
 pub mod linalg;
+pub mod link;
 pub mod memory;
 pub mod mlp;
 pub mod nc;

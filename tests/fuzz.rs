@@ -10,6 +10,7 @@ use agop_collapse::data::{DataConfig, DatasetSource};
 use agop_collapse::features::FeatureKind;
 use agop_collapse::hash::{from_hash, network_from_hash, network_to_hash, to_hash};
 use agop_collapse::kernel::KernelKind;
+use agop_collapse::link::{LinkState, Presentation, read_link, write_link};
 use agop_collapse::memory::default_budget;
 use agop_collapse::mlp::config::{MAX_DEPTH as NET_MAX_DEPTH, MAX_EPOCHS, MAX_WIDTH as NET_MAX_WIDTH};
 use agop_collapse::mlp::{MlpConfig, OutputInit};
@@ -547,6 +548,19 @@ fn valid_rfm_and_network_configs() -> impl Strategy<Value = (RfmConfig, MlpConfi
         .prop_filter("fits the memory budget", |(_, network)| network.validate().is_ok())
 }
 
+/// Presentation flags of a link: any exercise id, any hidden and locked settings, any tour step.
+fn presentation() -> impl Strategy<Value = Presentation> {
+    let keys = agop_collapse::hash::setting_keys();
+    let subset = proptest::sample::subsequence(keys.clone(), 0..=keys.len());
+    let preset = prop_oneof![Just(None), "[a-z0-9-]{1,24}".prop_map(Some), any::<String>().prop_filter("not empty", |s| !s.is_empty()).prop_map(Some)];
+    (preset, subset.clone(), subset, proptest::option::of(any::<u32>())).prop_map(|(preset, hide, lock, tour)| Presentation {
+        preset,
+        hide: hide.into_iter().map(String::from).collect(),
+        lock: lock.into_iter().map(String::from).collect(),
+        tour,
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Configs with arbitrary field values
 
@@ -852,6 +866,28 @@ proptest! {
         let (back, messages) = network_from_hash(&hash, &rfm);
         prop_assert!(messages.is_empty(), "{}: {:?}", hash, messages);
         prop_assert_eq!(back, network, "{}", hash);
+    }
+
+    /// The page's whole State (both configs and the presentation flags) round-trips through
+    /// its link: written once, read once, the same State and no message.
+    #[test]
+    fn the_page_state_round_trips_through_its_link(
+        (rfm, network) in valid_rfm_and_network_configs(),
+        view in presentation(),
+    ) {
+        let written = write_link(&rfm, &network, &view).expect("a valid config writes");
+        prop_assert_eq!(&written.network_problem, &None);
+        let (back, messages) = read_link(&format!("#{}", written.hash));
+        prop_assert!(messages.is_empty(), "#{}: {:?}", written.hash, messages);
+        prop_assert_eq!(back, LinkState { rfm, mlp: network, view }, "#{}", written.hash);
+    }
+
+    #[test]
+    fn arbitrary_text_links_never_panic(hash in any::<String>()) {
+        let (state, _) = read_link(&hash);
+        prop_assert!(state.rfm.validate().is_ok());
+        let written = write_link(&state.rfm, &state.mlp, &state.view);
+        prop_assert!(written.is_ok());
     }
 
     #[test]

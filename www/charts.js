@@ -1,9 +1,11 @@
 // Turns layer reports and pictures into chart specs and draws them with the wasm draw calls.
-import { drawHeatmap, drawImageGrid, drawLineChart, drawScatter, drawStackedBars, fitRate } from './pkg/agop_collapse.js';
+import { collapseRates as fitRates, drawHeatmap, drawImageGrid, drawLineChart, drawScatter, drawStackedBars } from './pkg/agop_collapse.js';
+import { chartLayers, seedRuns, STAGES } from './result.js';
+
+export { chartLayers, seedRuns, STAGES };
 
 /** Okabe-Ito colours, safe for colour-blind readers: one per Deep RFM stage. */
 export const STAGE_COLOURS = { X: '#0072B2', MX: '#D55E00', PhiMX: '#009E73' };
-export const STAGES = ['X', 'MX', 'PhiMX'];
 const STEPS = ['kernel', 'solve', 'agop', 'sqrt', 'features', 'metrics'];
 
 const canvas = (id) => document.getElementById(id);
@@ -22,38 +24,14 @@ function line(id, spec) {
 }
 
 /**
- * The rate of collapse of `metric` at every stage: a least-squares fit of its logarithm against
- * the layer over the layers `from`..`to` (`to` null: the last). `{ X: fit, MX: fit, PhiMX: fit }`,
- * each `{ factor, intercept }` or null (fewer than two layers in the range).
+ * The rates of collapse of every metric at every stage, fitted by least squares of the
+ * logarithm against the layer over the layers `from`..`to` (`to` null: the last), in one call
+ * to Rust: `{ metric: { X | MX | PhiMX: { factor, intercept, line } | null } }`, `line` the
+ * fitted values at the first and last layer of the range (null: fewer than two layers).
  */
-export function collapseRates(layers, metric, { from, to }) {
-  const chosen = layers.filter((l) => l.layer >= from && (to === null || l.layer <= to));
-  const layerNumbers = Float64Array.from(chosen.map((l) => l.layer));
-  return Object.fromEntries(STAGES.map((stage) => [stage,
-    JSON.parse(fitRate(layerNumbers, Float64Array.from(chosen.map((l) => l.stages[stage][metric]))))]));
-}
-
-/**
- * The layers a result's charts draw: its layers for one seed; with several seeds, per layer the
- * geometric mean of every metric over the seeds (exp of the mean logarithm: the centre of its
- * band on a log axis; NaN when a value is not positive) and the mean accuracies.
- */
-export function chartLayers(result) {
-  if (!result?.across_seeds?.length) return result?.layers ?? [];
-  const geometric = (spreads) => Object.fromEntries(Object.entries(spreads).map(([metric, s]) => [metric, s.log_mean === null ? NaN : Math.exp(s.log_mean)]));
-  return result.across_seeds.map((l) => ({
-    layer: l.layer,
-    seeds: l.seeds,
-    train_acc: l.train_acc.mean,
-    test_acc: l.test_acc?.mean ?? null,
-    stages: Object.fromEntries(STAGES.map((stage) => [stage, geometric(l.stages[stage])])),
-  }));
-}
-
-/** Every seed's run of a result as `{ seed, layers }`, first seed first: one for a single seed. */
-export function seedRuns(result) {
-  if (!result) return [];
-  return result.seed_runs?.length ? result.seed_runs : [{ seed: result.config.seed, layers: result.layers }];
+export function collapseRates(layers, { from, to }) {
+  const points = layers.map((l) => ({ layer: l.layer, stages: l.stages }));
+  return fitRates(JSON.stringify(points), from, to ?? 0);
 }
 
 /** A band of one standard deviation of the logarithms around the geometric mean: [layer, low, high]. */
@@ -65,9 +43,9 @@ function logBand(across, pick) {
 }
 
 /**
- * Redraws the per-layer charts from `layers` (see [`chartLayers`]). With `fit` (`{ from, to,
- * rates }`, the rates of [`collapseRates`] over those layers), the NC1 chart adds each stage's
- * fitted exponential, its factor in the legend. With `across` (a result's `across_seeds`), every
+ * Redraws the per-layer charts from `layers` (see [`chartLayers`]). With `fit` (`{ rates }`,
+ * the rates of the NC1 variant shown, per stage, from [`collapseRates`]), the NC1 chart adds
+ * each stage's fitted exponential, its factor in the legend. With `across` (a result's `across_seeds`), every
  * line gets its band over the seeds: one standard deviation of the logarithms on the log charts,
  * of the values on the accuracy chart.
  */
@@ -79,14 +57,12 @@ export function drawLayerCharts(layers, { nc1Variant, nc2Variant, fit = null, ac
     nc2.forEach((series) => { series.band = logBand(across, (l) => l.stages[series.name][nc2Variant]); });
   }
   if (fit) {
-    const within = layers.filter((l) => l.layer >= fit.from && (fit.to === null || l.layer <= fit.to)).map((l) => l.layer);
     for (const series of [...nc1]) {
       const rate = fit.rates[series.name];
       if (!rate) continue;
       const stage = series.name;
       series.name = `${stage}: x${rate.factor.toFixed(2)} per layer`;
-      const at = (layer) => Math.exp(rate.intercept + layer * Math.log(rate.factor));
-      nc1.push({ name: '', colour: STAGE_COLOURS[stage], dashed: true, points: [within[0], within.at(-1)].map((l) => [l, at(l)]) });
+      nc1.push({ name: '', colour: STAGE_COLOURS[stage], dashed: true, points: rate.line });
     }
   }
   line('chart-nc1', { x_label: 'layer', y_label: nc1Variant, log_y: true, series: nc1 });

@@ -1,8 +1,7 @@
 // Taking results away: charts as PNG, results as JSON and CSV, the link of the run.
 
-import { chartLayers, collapseRates, seedRuns, STAGES } from './charts.js';
-
-const METRICS = ['nc1', 'nc1_trace', 'nc1_papyan', 'nc1_wt', 'nc2', 'nc2_orth', 'nc2_equinorm', 'nc2_equiangle', 'ncc_agreement'];
+import { collapseRates } from './charts.js';
+import { chartLayers, METRICS, numberRows, STAGES } from './result.js';
 
 /** Saves `blob` as a file called `name`. */
 export function download(name, blob) {
@@ -26,28 +25,15 @@ export function download(name, blob) {
  */
 export function resultCsv(result, range = null) {
   const rows = [['layer', 'stage', ...METRICS, 'train_acc', 'test_acc', 'seed'].join(',')];
-  const runs = seedRuns(result);
-  const across = result.across_seeds ?? [];
-  const deepest = Math.max(0, ...runs.map((r) => r.layers.length));
-  for (let index = 0; index < deepest; index += 1) {
-    for (const stage of STAGES) {
-      for (const run of runs.filter((r) => r.layers.length > index)) {
-        const layer = run.layers[index];
-        rows.push([layer.layer, stage, ...METRICS.map((m) => layer.stages[stage][m]), layer.train_acc, layer.test_acc ?? '', run.seed].join(','));
-      }
-      const spread = across[index];
-      if (!spread) continue;
-      for (const key of ['mean', 'std', 'log_mean', 'log_std']) {
-        const value = (s) => (s ? s[key] ?? '' : '');
-        rows.push([spread.layer, stage, ...METRICS.map((m) => value(spread.stages[stage][m])), value(spread.train_acc), value(spread.test_acc), key].join(','));
-      }
-    }
+  const blank = (value) => value ?? '';
+  for (const row of numberRows(result)) {
+    rows.push([row.layer, row.stage, ...METRICS.map((m) => blank(row.values[m])), blank(row.train_acc), blank(row.test_acc), row.label].join(','));
   }
   const layers = chartLayers(result);
   if (range && layers.length > 0) {
-    const rates = Object.fromEntries(METRICS.map((m) => [m, collapseRates(layers, m, range)]));
+    const rates = collapseRates(layers, range);
     const label = `fit ${range.from}-${range.to ?? layers.at(-1).layer}`;
-    const seedLabel = across.length ? 'geometric_mean' : result.config.seed;
+    const seedLabel = result.across_seeds?.length ? 'geometric_mean' : result.config.seed;
     for (const stage of STAGES) {
       if (rates.nc1[stage]) rows.push([label, stage, ...METRICS.map((m) => rates[m][stage]?.factor ?? ''), '', '', seedLabel].join(','));
     }

@@ -3,15 +3,17 @@
 
 pub mod canvas;
 pub mod draw;
-pub mod experiment;
-pub mod network;
+pub mod link;
+pub mod mlp;
 pub mod offload;
+pub mod rfm;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use wasm_bindgen::prelude::*;
 
 use crate::data::mnist::Mnist;
 use crate::data::{DataConfig, DatasetSource, Split};
-use crate::hash;
 use crate::rfm::RfmConfig;
 
 /// Name of the global through which a panic's message reaches the JavaScript around the module:
@@ -34,86 +36,78 @@ fn install_panic_hook() {
 }
 
 /// Panics on purpose, with a known message: lets the page's tests check that a crashed worker
-/// is reported and replaced.
+/// is reported and replaced. Only in the build the tests load (feature `testing`).
+#[cfg(feature = "testing")]
 #[wasm_bindgen(js_name = panicOnPurpose)]
 pub fn panic_on_purpose() {
     panic!("a deliberate panic, to check the lab's recovery");
 }
 
-/// The benchmarks' reference workloads as JSON: `[{ "name": "R1", "config": { ... } }, ...]`.
-#[wasm_bindgen(js_name = benchWorkloads)]
-pub fn bench_workloads() -> String {
-    let list: Vec<serde_json::Value> = crate::bench::workloads()
-        .into_iter()
-        .map(|(name, config)| serde_json::json!({ "name": name, "config": config }))
-        .collect();
-    serde_json::to_string(&list).expect("workloads serialise")
+/// The rates of collapse of every metric at every stage over the layers `from`..=`to` (`to`
+/// 0: the last), for the per-layer numbers the charts draw (`layers_json`: a JSON array of
+/// `{ layer, stages: { X | MX | PhiMX: { metric: value } } }`). One call per redraw: `{ metric:
+/// { stage: { factor, intercept, line: [[first layer, value], [last layer, value]] } | null } }`
+/// (see [`crate::rate::fit_rate`]; null where no fit exists).
+#[wasm_bindgen(js_name = collapseRates)]
+pub fn collapse_rates(layers_json: &str, from: u32, to: u32) -> Result<JsValue, JsError> {
+    let layers: Vec<ChartLayer> = parse_json(layers_json)?;
+    let chosen: Vec<&ChartLayer> =
+        layers.iter().filter(|l| l.layer >= from as f64 && (to == 0 || l.layer <= to as f64)).collect();
+    let mut out = serde_json::Map::new();
+    let metrics: Vec<&String> = layers.first().map(|l| l.stages.x.keys().collect()).unwrap_or_default();
+    for metric in metrics {
+        let mut stages = serde_json::Map::new();
+        for (name, pick) in [("X", 0), ("MX", 1), ("PhiMX", 2)] {
+            let points: Vec<(f64, f64)> = chosen
+                .iter()
+                .map(|l| (l.layer, l.stages.get(pick).get(metric.as_str()).copied().flatten().unwrap_or(f64::NAN)))
+                .collect();
+            let fit = crate::rate::fit_rate(&points).map(|fit| {
+                let (first, last) = (points[0].0, points[points.len() - 1].0);
+                serde_json::json!({
+                    "factor": fit.factor,
+                    "intercept": fit.intercept,
+                    "line": [[first, fit.at(first)], [last, fit.at(last)]],
+                })
+            });
+            stages.insert(name.to_string(), fit.unwrap_or(serde_json::Value::Null));
+        }
+        out.insert(metric.clone(), serde_json::Value::Object(stages));
+    }
+    Ok(js_sys::JSON::parse(&serde_json::Value::Object(out).to_string()).expect("JSON text parses"))
 }
 
-/// The network's reference workload M1 as a config JSON (see [`crate::bench::mlp_workload`]).
-#[wasm_bindgen(js_name = benchMlpWorkload)]
-pub fn bench_mlp_workload() -> String {
-    serde_json::to_string(&crate::bench::mlp_workload()).expect("config serialises")
+/// One layer as the charts draw it (a run's layer, or the geometric means over seeds).
+#[derive(serde::Deserialize)]
+struct ChartLayer {
+    layer: f64,
+    stages: ChartStages,
 }
 
-/// GFLOP/s of an n x n matrix product in f32 (`single`) or f64, best of `repeats` (see
-/// [`crate::bench::product_gflops`]).
-#[wasm_bindgen(js_name = productGflops)]
-pub fn product_gflops(n: usize, single: bool, repeats: usize) -> f64 {
-    crate::bench::product_gflops(n.max(1), single, repeats.max(1))
+/// A metric's value per name; null where it is not a number (a geometric mean of values that
+/// are not all positive).
+type NamedValues = std::collections::BTreeMap<String, Option<f64>>;
+
+#[derive(serde::Deserialize)]
+struct ChartStages {
+    #[serde(rename = "X")]
+    x: NamedValues,
+    #[serde(rename = "MX")]
+    mx: NamedValues,
+    #[serde(rename = "PhiMX")]
+    phi_mx: NamedValues,
 }
 
-/// The rate of collapse over the points `(layers[i], values[i])` (see [`crate::rate::fit_rate`]):
-/// `{ factor, intercept }`, or `null` when no fit exists (fewer than two layers, a value not
-/// positive). Precondition: as many layers as values.
-#[wasm_bindgen(js_name = fitRate)]
-pub fn fit_rate(layers: &[f64], values: &[f64]) -> String {
-    let points: Vec<(f64, f64)> = layers.iter().copied().zip(values.iter().copied()).collect();
-    serde_json::to_string(&crate::rate::fit_rate(&points)).expect("a fit serialises")
+impl ChartStages {
+    fn get(&self, index: usize) -> &NamedValues {
+        [&self.x, &self.mx, &self.phi_mx][index]
+    }
 }
 
 /// The crate version, for the page's footer and for bug reports.
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
-}
-
-/// The lab's default Deep RFM config, as JSON.
-#[wasm_bindgen(js_name = defaultRfmConfig)]
-pub fn default_rfm_config() -> String {
-    serde_json::to_string(&RfmConfig::default()).expect("config serialises")
-}
-
-/// Parses and validates a Deep RFM config (missing fields take the defaults); returns it whole,
-/// as JSON, or throws the message that names the problem.
-#[wasm_bindgen(js_name = validateRfmConfig)]
-pub fn validate_rfm_config(json: &str) -> Result<String, JsError> {
-    let config = parse_rfm_config(json)?;
-    Ok(serde_json::to_string(&config).expect("config serialises"))
-}
-
-/// The URL hash (without `#`) of a config given as JSON (validated first).
-#[wasm_bindgen(js_name = configToHash)]
-pub fn config_to_hash(json: &str) -> Result<String, JsError> {
-    Ok(hash::to_hash(&parse_rfm_config(json)?))
-}
-
-/// Reads a URL hash: `{ config, messages }` with the config as JSON text and one message per
-/// value that could not be used. `other_keys` are presentation flags to pass over silently.
-#[wasm_bindgen(js_name = configFromHash)]
-pub fn config_from_hash(text: &str, other_keys: Vec<String>) -> js_sys::Object {
-    let other: Vec<&str> = other_keys.iter().map(String::as_str).collect();
-    let (config, messages) = hash::from_hash(text, &other);
-    config_and_messages(serde_json::to_string(&config).expect("config serialises"), messages)
-}
-
-/// `{ config, messages }` for JavaScript.
-fn config_and_messages(config_json: String, messages: Vec<String>) -> js_sys::Object {
-    let out = js_sys::Object::new();
-    js_sys::Reflect::set(&out, &"config".into(), &config_json.into()).expect("plain object");
-    let list: js_sys::Array = messages.into_iter().map(JsValue::from).collect();
-    js_sys::Reflect::set(&out, &"messages".into(), &list).expect("plain object");
-    out
 }
 
 /// A fresh random seed from the browser's entropy, for the "new seed" button.

@@ -1,41 +1,45 @@
 // Serves www/ on a free loopback port and opens it in Debian's Chromium through playwright-core.
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+// The tests run the page with the wasm module built for them (feature `testing`, in
+// target/testing-pkg: the page's module plus a deliberate panic and the bench's entry points);
+// `startLab({ pagePkg: true })` serves the page's own module instead.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const www = fileURLToPath(new URL('../../www', import.meta.url));
+export const testingPkg = fileURLToPath(new URL('../../target/testing-pkg', import.meta.url));
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json',
+  '.gz': 'application/gzip', '.bin': 'application/octet-stream', '.png': 'image/png', '.csv': 'text/csv',
+};
 
-async function waitForServer(url, deadline = Date.now() + 10_000) {
-  while (Date.now() < deadline) {
+/** A static file server of www/ on loopback (`/pkg/` from `pkg`), like any static host. */
+function serve(pkg) {
+  const server = createServer(async (request, response) => {
+    const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
+    const relative = normalize(path === '/' ? '/index.html' : path);
+    const file = relative.startsWith('/pkg/') ? join(pkg, relative.slice(5)) : join(www, relative);
     try {
-      const response = await fetch(url);
-      if (response.ok) return;
+      if (!(await stat(file)).isFile()) throw new Error('not a file');
+      response.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      createReadStream(file).pipe(response);
     } catch {
-      // not listening yet
+      response.writeHead(404, { 'Content-Type': 'text/plain' });
+      response.end('not found');
     }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the test server at ${url} did not start`);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 /** Starts the static server and the browser; `close()` stops both. */
-export async function startLab() {
-  const port = await freePort();
-  const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port), '-d', www], { stdio: 'ignore' });
-  const origin = `http://127.0.0.1:${port}`;
-  await waitForServer(`${origin}/index.html`);
+export async function startLab({ pagePkg = false } = {}) {
+  const server = await serve(pagePkg ? join(www, 'pkg') : testingPkg);
+  const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -46,7 +50,8 @@ export async function startLab() {
     browser,
     async close() {
       await browser.close();
-      server.kill();
+      server.close();
+      server.closeAllConnections();
     },
   };
 }

@@ -1,5 +1,7 @@
-//! The worker-side experiment handle: a Deep RFM run (of one seed or several) computed one layer
-//! per call, with the pictures of every stage of the first seed prepared for the page.
+//! The worker-side handle of a Deep RFM run (of one seed or several), computed one layer per
+//! call: each call gives that layer's message for the page (its report, and what changed in the
+//! result: the spread over seeds of its layer and the seconds so far), never the whole result
+//! again, with the pictures of every stage of the first seed prepared for the page.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::linalg::{Mat, PsdSqrt};
+use crate::report::{LayerReport, LayerSpread};
 use crate::rfm::{LayerObserver, Stage, Step};
 use crate::seeds::{SeededRfm, split_loader};
 use crate::views::{gram_picture, pca_2d};
@@ -24,7 +27,7 @@ const AGOP_IMAGES: usize = 5;
 
 /// A Deep RFM run, stepped from JavaScript.
 #[wasm_bindgen]
-pub struct Experiment {
+pub struct RfmRun {
     /// Shared with the step in progress, which holds it across its waits for the helper.
     run: Rc<RefCell<Run>>,
 }
@@ -35,17 +38,17 @@ struct Run {
 }
 
 #[wasm_bindgen]
-impl Experiment {
+impl RfmRun {
     /// Validates `config_json`, loads the data (`mnist` holds `data/mnist.bin` when the config
     /// uses MNIST, `csv_text` the user's file when it uses a CSV) and prepares the run. With
     /// several seeds, each seed's data is drawn as it starts.
     #[wasm_bindgen(constructor)]
-    pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<Experiment, JsError> {
+    pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<RfmRun, JsError> {
         let config = parse_rfm_config(config_json)?;
         let (digits, csv) = page_data(&config.data, mnist, csv_text)?;
         let load = split_loader(config.data.clone(), digits, csv);
         let run = Run { rfm: SeededRfm::new(config, load)?, views: Object::new() };
-        Ok(Experiment { run: Rc::new(RefCell::new(run)) })
+        Ok(RfmRun { run: Rc::new(RefCell::new(run)) })
     }
 
     /// True when every layer of every seed has been computed.
@@ -61,10 +64,14 @@ impl Experiment {
     }
 
     /// Computes the next layer (of the next seed, once a seed has every layer); the promise
-    /// gives its report as JSON. Calls `progress(layer, step, seedIndex)` before each step
+    /// gives its message for the page as JSON: `{ seed_index, report, spread, seconds_total,
+    /// seed_seconds_total, done }`, where `report` is the layer's LayerReport, `spread` the
+    /// layer's entry of the result's `across_seeds` after this layer (null for one seed),
+    /// `seconds_total` the result's and `seed_seconds_total` that of the layer's seed run. Its
+    /// size does not grow with the layer's index. Calls `progress(layer, step, seedIndex)` before each step
     /// (`step` as in the report's timings). With `run_job` (see [`WorkerOffload`]) a helper
     /// worker computes half of the large products; without it this worker computes everything,
-    /// with the same numbers. Afterwards [`Experiment::views`] holds the layer's pictures when
+    /// with the same numbers. Afterwards [`RfmRun::views`] holds the layer's pictures when
     /// it is a layer of the first seed, else nothing (the page shows the first seed's).
     pub fn step(&self, progress: Function, run_job: Option<Function>) -> Promise {
         let run = self.run.clone();
@@ -90,8 +97,9 @@ impl Experiment {
                 Some(run_job) => run.rfm.step_with(&mut pictures, &WorkerOffload { run_job }).await,
                 None => run.rfm.step_with(&mut pictures, &Local).await,
             };
-            let json = serde_json::to_string(report.map_err(JsError::from)?).expect("report serialises");
+            let report = report.map_err(JsError::from)?.clone();
             run.views = pictures.views;
+            let json = layer_message(&run.rfm, seed_index, &report);
             Ok(JsValue::from_str(&json))
         })
     }
@@ -103,16 +111,44 @@ impl Experiment {
         Ok(self.borrow()?.views.clone())
     }
 
-    /// The Result JSON of the layers computed so far.
+    /// The Result JSON of the layers computed so far (the page assembles its own from the
+    /// layers' messages; this one is the reference the tests compare it with).
     pub fn result(&self) -> Result<String, JsError> {
         Ok(serde_json::to_string(&self.borrow()?.rfm.result()).expect("result serialises"))
     }
 }
 
-impl Experiment {
+impl RfmRun {
     fn borrow(&self) -> Result<std::cell::Ref<'_, Run>, JsError> {
         self.run.try_borrow().map_err(|_| JsError::new("a layer is being computed"))
     }
+}
+
+/// The page's message for a layer just computed (see [`RfmRun::step`]); a struct, so that the
+/// report's keys keep the order of the Result JSON.
+#[derive(serde::Serialize)]
+struct LayerMessage<'a> {
+    seed_index: usize,
+    report: &'a LayerReport,
+    spread: Option<&'a LayerSpread>,
+    seconds_total: f64,
+    seed_seconds_total: f64,
+    done: bool,
+}
+
+/// The page's message for `report`, a layer of the run `seed_index` just computed by `rfm`.
+fn layer_message(rfm: &SeededRfm, seed_index: usize, report: &LayerReport) -> String {
+    let result = rfm.result();
+    let seed_seconds_total = result.seed_runs.get(seed_index).map_or(result.seconds_total, |r| r.seconds_total);
+    let message = LayerMessage {
+        seed_index,
+        report,
+        spread: result.across_seeds.get(report.layer - 1),
+        seconds_total: result.seconds_total,
+        seed_seconds_total,
+        done: rfm.is_done(),
+    };
+    serde_json::to_string(&message).expect("a layer message serialises")
 }
 
 /// Collects the pictures of one layer while it is computed, and reports progress.

@@ -1,16 +1,35 @@
 // The neural-network panel: an MLP trained live in its own worker on the lab's data, with the
 // collapse of each layer split at its right singular structure, and the Neural Feature Ansatz.
-import { drawLineChart, drawStackedBars, networkFromHash, networkToHash, validateNetworkConfig } from './pkg/agop_collapse.js';
-import { workerUrl } from './wasm.js';
+// Its settings live in the State (state.mlp, with the data and seed of the Deep RFM settings);
+// its runs go through the same controller as Deep RFM's.
+import { drawLineChart, drawStackedBars } from './pkg/agop_collapse.js';
+import { RunController, startWorker } from './run-controller.js';
+import { renderControls } from './controls.js';
+import { commit, problems, state } from './state.js';
 
 const $ = (id) => document.getElementById(id);
-/** Network controls: [id, config field]. */
-const FIELDS = [['net-depth', 'depth'], ['net-width', 'width'], ['gain', 'gain'], ['lr', 'learning_rate'], ['batch', 'batch_size'], ['epochs', 'epochs'], ['every', 'measure_every']];
-/** Network controls whose values are names: [id, config field]. */
-const CHOICES = [['output-init', 'output_init']];
+/** Network config fields a training run may be given, beyond the network's own. */
+const SHARED_FIELDS = ['data', 'seed'];
 /** The panel's charts; each has a note (`ID-empty`) shown while it has nothing to draw. */
 const CHARTS = ['chart-net-loss', 'chart-net-nc1', 'chart-net-share', 'chart-net-nfa', 'chart-net-compare'];
 const COLOURS = { in: '#0072B2', SVt: '#D55E00', out: '#009E73' };
+
+const controller = new RunController({
+  statusId: 'net-status',
+  onState: (runState) => {
+    network.state = runState;
+    const busy = runState === 'running' || runState === 'paused';
+    $('train').disabled = busy;
+    $('pause').disabled = !busy;
+    $('pause').textContent = runState === 'paused' ? 'Resume' : 'Pause';
+    $('net-cancel').disabled = !busy;
+    if (runState === 'error') {
+      network.error = controller.error;
+      showMessage(controller.error);
+      controller.say('Stopped by an error.');
+    }
+  },
+});
 
 /** The programmatic face of the panel (`window.lab.network`). */
 export const network = {
@@ -23,122 +42,59 @@ export const network = {
   cancel: () => cancel(),
 };
 
-let host = null; // what the page lends: { rfmConfigJson, rfmResult, csvText, hashChanged }
-let worker = null; // trains
+let host = null; // what the page lends: { rfmResult, csvText }
+let trainer = null; // trains
 let measurer = null; // measures what the training worker hands over
-let run = null; // { configJson, history, waiters }
 
 function showMessage(text) {
   $('net-message').textContent = text;
   $('net-message').hidden = text === '';
 }
 
-/** The MLP config of the controls, with the data and seed of the lab's settings. */
-function readConfig() {
-  const rfm = JSON.parse(host.rfmConfigJson() ?? 'null');
-  if (rfm === null) return null;
-  const config = { data: rfm.data, seed: rfm.seed };
-  for (const [id, field] of FIELDS) config[field] = $(id).value === '' ? null : Number($(id).value);
-  for (const [id, field] of CHOICES) config[field] = $(id).value;
-  return config;
-}
-
-/** The validated config as JSON text, or null after showing why not. */
-function validConfig() {
-  const config = readConfig();
-  if (config === null) return null;
-  try {
-    const json = validateNetworkConfig(JSON.stringify(config));
-    showMessage('');
-    return json;
-  } catch (error) {
-    showMessage(error.message);
-    return null;
-  }
-}
-
-/** The network part of the page's hash (`net_depth=...&...`), or '' while a value is invalid. */
-export function networkHash() {
-  const json = validConfig();
-  return json === null ? '' : networkToHash(json);
-}
-
-function writeControls(config) {
-  for (const [id, field] of [...FIELDS, ...CHOICES]) $(id).value = String(config[field]);
-}
-
-/** Reads the network settings of a hash; returns the messages for values it could not use. */
-export function applyNetworkHash(hash, rfmConfigJson) {
-  const { config, messages } = networkFromHash(hash, rfmConfigJson);
-  writeControls(JSON.parse(config));
-  return messages;
-}
-
-function setState(state) {
-  network.state = state;
-  const running = state === 'running';
-  $('train').disabled = running || state === 'paused';
-  $('pause').disabled = !(running || state === 'paused');
-  $('pause').textContent = state === 'paused' ? 'Resume' : 'Pause';
-  $('net-cancel').disabled = !(running || state === 'paused');
-}
-
-function status(text) {
-  $('net-status').textContent = text;
-}
-
+/**
+ * Starts training the State's network; `config` (optional) overrides some of its fields for
+ * this run (its own settings are kept in the State, and shown; `data` and `seed` only for this
+ * run). The config is validated once, where it enters Rust in the worker.
+ */
 function start(config) {
-  if (network.state === 'running' || network.state === 'paused') return Promise.reject(new Error('a training run is in progress'));
-  if (config !== undefined) {
-    try {
-      writeControls(JSON.parse(validateNetworkConfig(JSON.stringify({ ...readConfig(), ...config }))));
-    } catch (error) {
-      showMessage(error.message);
-      return Promise.reject(error);
-    }
+  if (controller.busy) return Promise.reject(new Error('a training run is in progress'));
+  const own = Object.fromEntries(Object.entries(config ?? {}).filter(([key]) => !SHARED_FIELDS.includes(key)));
+  if (Object.keys(own).length > 0) {
+    Object.assign(state.mlp, own);
+    commit();
+    renderControls();
   }
-  const configJson = validConfig();
-  if (configJson === null) return Promise.reject(new Error($('net-message').textContent));
-  host.hashChanged();
-  const dataset = JSON.parse(configJson).data.dataset;
+  const shared = Object.fromEntries(Object.entries(config ?? {}).filter(([key]) => SHARED_FIELDS.includes(key)));
+  // Without data or seed of its own, the run is the State's network, checked as it was set.
+  const problem = problems.rfm ?? (Object.keys(shared).length === 0 ? problems.mlp : null);
+  if (problem !== null) {
+    showMessage(problem);
+    return Promise.reject(new Error(problem));
+  }
+  const configJson = JSON.stringify({ ...state.mlp, ...shared });
+  const dataset = (shared.data ?? state.mlp.data).dataset ?? 'mnist';
   const csv = dataset.startsWith('csv:') ? host.csvText(dataset.slice(4)) : '';
   if (csv === null) {
     showMessage(`load the CSV file ${dataset.slice(4)} with the file control first`);
     return Promise.reject(new Error($('net-message').textContent));
   }
-  const promise = new Promise((resolve, reject) => {
-    // pending: measurements handed to the measuring worker and not yet recorded.
-    run = { configJson, history: [], waiters: [{ resolve, reject }], startedAt: performance.now(), pending: 0, trained: false, inFlight: false };
-  });
+  showMessage('');
+  // pending: measurements handed to the measuring worker and not yet recorded.
+  const promise = controller.begin({ configJson, history: [], pending: 0, trained: false, inFlight: false, epoch: 0 });
   network.result = null;
   network.error = null;
   for (const id of CHARTS) $(id).getContext('2d').clearRect(0, 0, $(id).width, $(id).height);
   $('net-share-table').hidden = true;
-  draw();
+  redrawNetwork();
   // Two workers: one trains, the other measures the networks it hands over, so that a
   // measurement costs the training no time (on a device with a second core).
-  worker = newWorker();
-  measurer = newWorker();
-  worker.onmessage = ({ data }) => onMessage(data);
-  measurer.onmessage = ({ data }) => onMeasured(data);
+  const failed = (message) => controller.finish('error', { message: message || 'the training stopped unexpectedly' });
+  trainer = controller.own(startWorker('./mlp-worker.js', onMessage, failed));
+  measurer = controller.own(startWorker('./mlp-worker.js', onMeasured, failed));
   measurer.postMessage({ type: 'measurer', config: configJson, csv });
-  worker.postMessage({ type: 'start', config: configJson, csv });
-  setState('running');
-  status('Loading the data…');
+  trainer.postMessage({ type: 'start', config: configJson, csv });
+  controller.resume('Loading the data…');
   return promise;
-}
-
-function newWorker() {
-  const w = new Worker(workerUrl('./network-worker.js'), { type: 'module' });
-  w.onerror = (event) => finish('error', event.message || 'the training stopped unexpectedly');
-  return w;
-}
-
-function stopWorkers() {
-  worker?.terminate();
-  measurer?.terminate();
-  worker = null;
-  measurer = null;
 }
 
 /**
@@ -150,26 +106,34 @@ const MAX_PENDING = 2;
 
 /** Asks for the next epoch, unless paused, trained, one is on its way, or measuring lags. */
 function continueTraining() {
-  if (network.state !== 'running' || run.trained || run.inFlight || run.pending >= MAX_PENDING) return;
+  const run = controller.run;
+  if (controller.state !== 'running' || run.trained || run.inFlight || run.pending >= MAX_PENDING) return;
   run.inFlight = true;
-  worker.postMessage({ type: 'train', epochs: 1 });
+  trainer.postMessage({ type: 'train', epochs: 1 });
 }
 
 function onMessage(message) {
+  const run = controller.run;
+  if (run === null || run.finished) return;
   if (message.type === 'error') {
-    finish('error', message.message);
+    controller.finish('error', { message: message.message });
     return;
   }
-  network.result = JSON.parse(message.result);
-  if (message.type === 'recorded') {
+  if (message.type === 'started') {
+    network.result = JSON.parse(message.result);
+  } else if (message.type === 'recorded') {
+    network.result.seconds_total = message.seconds.total;
+    network.result.seconds_measuring = message.seconds.measuring;
     run.pending -= 1;
-    if (message.done) finish('done');
+    if (message.done) finishTraining();
     else continueTraining();
     return;
-  }
-  if (message.type === 'trained') {
+  } else if (message.type === 'trained') {
     run.inFlight = false;
     run.trained = message.trained;
+    network.result.epoch_losses.push(...message.epochLosses);
+    network.result.seconds_total = message.seconds.total;
+    network.result.seconds_measuring = message.seconds.measuring;
     if (message.due) {
       run.pending += 1;
       measurer.postMessage({ type: 'measure', epoch: message.due.epoch, weights: message.due.weights }, [message.due.weights.buffer]);
@@ -182,72 +146,62 @@ function onMessage(message) {
 
 /** A measurement from the measuring worker: drawn at once, then added to the training's result. */
 function onMeasured(message) {
+  const run = controller.run;
+  if (run === null || run.finished) return;
   if (message.type === 'error') {
-    finish('error', message.message);
+    controller.finish('error', { message: message.message });
     return;
   }
-  run.history.push(JSON.parse(message.measurement));
-  run.drawn = draw();
-  worker.postMessage({ type: 'record', measurement: message.measurement, seconds: message.seconds });
-  showProgress(run.epoch ?? 0);
+  const measurement = JSON.parse(message.measurement);
+  run.history.push(measurement);
+  network.result.history.push(measurement);
+  run.drawn = redrawNetwork();
+  trainer.postMessage({ type: 'record', measurement: message.measurement, seconds: message.seconds });
+  showProgress(run.epoch);
 }
 
 function showProgress(epoch) {
+  const run = controller.run;
   run.epoch = epoch;
-  const config = JSON.parse(run.configJson);
-  const seconds = ((performance.now() - run.startedAt) / 1000).toFixed(1);
+  const { epochs } = JSON.parse(run.configJson);
   const last = run.history.at(-1);
-  const summary = last ? `, loss ${last.train_loss.toPrecision(3)}, train accuracy ${last.train_acc.toFixed(3)} (epoch ${last.epoch})` : '';
-  const paused = network.state === 'paused';
+  const summary = last ? `; at epoch ${last.epoch}: loss ${last.train_loss.toPrecision(3)}, train accuracy ${last.train_acc.toFixed(3)}` : '';
   const measuring = run.trained && run.pending > 0 ? ' Measuring the last epoch…' : '';
-  status(`Epoch ${epoch} of ${config.epochs}${summary}.${measuring} ${paused ? 'Paused.' : `${seconds} s`}`);
+  if (controller.state === 'paused') controller.say(`Epoch ${epoch} of ${epochs}${summary}.${measuring} Paused.`);
+  else controller.progress(`Epoch ${epoch} of ${epochs}${summary}.${measuring}`);
 }
 
 function pause() {
-  if (network.state !== 'running') return;
+  if (controller.state !== 'running') return;
   // The epoch in progress finishes (its message then says "Paused."); the next waits for Resume.
-  setState('paused');
-  status('Pausing after this epoch…');
+  controller.stopTicking();
+  controller.setState('paused');
+  controller.say('Pausing after this epoch…');
 }
 
 function resume() {
-  if (network.state !== 'paused') return;
-  setState('running');
+  if (controller.state !== 'paused') return;
+  controller.resume();
   continueTraining();
 }
 
 function cancel() {
-  if (network.state !== 'running' && network.state !== 'paused') return;
-  stopWorkers();
-  finish('cancelled', 'cancelled');
-  status(`Cancelled after ${run.history.at(-1)?.epoch ?? 0} epochs.`);
+  const epoch = controller.run?.history.at(-1)?.epoch ?? 0;
+  if (!controller.cancel()) return;
+  controller.say(`Cancelled after ${epoch} epochs.`);
 }
 
-function finish(state, message) {
-  if (run === null || run.finished) return;
-  run.finished = true;
-  const waiters = run.waiters.splice(0);
-  if (state === 'done') {
-    const last = run.history.at(-1);
-    const wall = (performance.now() - run.startedAt) / 1000;
-    stopWorkers();
-    // Done once the last measurement's charts are drawn.
-    const { result } = network;
-    (run.drawn ?? Promise.resolve()).then(() => {
-      setState(state);
-      status(`Done: ${last.epoch} epochs, train accuracy ${last.train_acc.toFixed(3)}${last.test_acc === null ? '' : `, test accuracy ${last.test_acc.toFixed(3)}`}, in ${wall.toFixed(1)} s.`);
-      waiters.forEach((w) => w.resolve(result));
-    });
-    return;
-  }
-  setState(state);
-  if (state === 'error') {
-    network.error = message;
-    showMessage(message);
-    status('Stopped by an error.');
-    stopWorkers();
-  }
-  waiters.forEach((w) => w.reject(new Error(message)));
+/** Done once the last measurement's charts are drawn. */
+function finishTraining() {
+  const run = controller.run;
+  const last = run.history.at(-1);
+  const wall = (performance.now() - run.startedAt) / 1000;
+  controller.stopWorkers();
+  const { result } = network;
+  (run.drawn ?? Promise.resolve()).then(() => {
+    controller.finish('done', { value: result });
+    controller.say(`Done: ${last.epoch} epochs, train accuracy ${last.train_acc.toFixed(3)}${last.test_acc === null ? '' : `, test accuracy ${last.test_acc.toFixed(3)}`}, in ${wall.toFixed(1)} s.`);
+  });
 }
 
 // ---------- charts ----------
@@ -274,11 +228,11 @@ function layerChoices(depth) {
 let drawTurn = 0;
 
 /** Redraws the panel's charts from the measurements so far (and Deep RFM's last result). */
-export async function draw() {
-  const history = run?.history ?? [];
+export async function redrawNetwork() {
+  const history = controller.run?.history ?? [];
   for (const id of CHARTS.slice(0, -1)) setEmpty(id, history.length === 0);
   if (history.length === 0) {
-    drawComparison();
+    redrawComparison();
     return;
   }
   const depth = history[0].layers.length;
@@ -304,7 +258,7 @@ export async function draw() {
         { name: 'at initialisation', colour: '#999999', dashed: true, points: [[epochs[0], atStart], [epochs.at(-1), atStart]] },
       ],
     }),
-    () => drawComparison(),
+    () => redrawComparison(),
   ];
   const turn = ++drawTurn;
   for (const step of steps) {
@@ -319,7 +273,7 @@ export async function draw() {
  * mean over its batches), which arrives with every epoch.
  */
 function drawLoss() {
-  const history = run?.history ?? [];
+  const history = controller.run?.history ?? [];
   if (history.length === 0) return;
   const series = (name, colour, values, dashed = false) => ({ name, colour, dashed, points: history.map((m, i) => [m.epoch, values[i]]) });
   const during = (network.result?.epoch_losses ?? []).map((loss, e) => [e + 1, loss]);
@@ -374,8 +328,8 @@ function setEmpty(id, empty) {
 }
 
 /** NC1 of every layer's output: the network's last measurement against Deep RFM's result. */
-export function drawComparison() {
-  const last = run?.history.at(-1);
+export function redrawComparison() {
+  const last = controller.run?.history.at(-1);
   const rfm = host.rfmResult();
   const series = [];
   if (last) series.push({ name: `network, epoch ${last.epoch}`, colour: '#D55E00', dashed: false, points: last.layers.map((l) => [l.layer, l.stages.out.nc1]) });
@@ -397,12 +351,12 @@ export function setupNetwork(page) {
     event.preventDefault();
     start().catch(() => {});
   });
-  $('network-controls').addEventListener('change', () => {
-    if (validConfig() !== null) host.hashChanged();
-  });
-  $('pause').addEventListener('click', () => (network.state === 'paused' ? resume() : pause()));
+  $('pause').addEventListener('click', () => (controller.state === 'paused' ? resume() : pause()));
   $('net-cancel').addEventListener('click', cancel);
-  $('net-layer').addEventListener('change', draw);
-  setState('idle');
-  draw();
+  $('net-layer').addEventListener('change', () => {
+    state.view.netLayer = Number($('net-layer').value);
+    redrawNetwork();
+  });
+  controller.setState('idle');
+  redrawNetwork();
 }

@@ -5,26 +5,25 @@
 use wasm_bindgen::prelude::*;
 
 use crate::data::Split;
-use crate::hash;
 use crate::mlp::{MlpConfig, MlpMeasurer, MlpTraining};
 use crate::report::MlpMeasurement;
 
-use super::{load_split, parse_json, parse_rfm_config};
+use super::{load_split, parse_json};
 
 /// An MLP training run, stepped from JavaScript.
 #[wasm_bindgen]
-pub struct NetworkExperiment {
+pub struct MlpRun {
     training: MlpTraining,
 }
 
 #[wasm_bindgen]
-impl NetworkExperiment {
+impl MlpRun {
     /// Validates `config_json` (an MLP config), loads its data (`mnist` and `csv_text` as for
     /// Deep RFM) and prepares the network.
     #[wasm_bindgen(constructor)]
-    pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<NetworkExperiment, JsError> {
+    pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<MlpRun, JsError> {
         let (config, split) = load_network_run(config_json, mnist, csv_text)?;
-        Ok(NetworkExperiment { training: MlpTraining::new(config, split)? })
+        Ok(MlpRun { training: MlpTraining::new(config, split)? })
     }
 
     /// Trains up to `epochs` epochs without measuring; returns the epoch whose measurement fell
@@ -40,7 +39,7 @@ impl NetworkExperiment {
         self.training.network().to_flat()
     }
 
-    /// Adds a measurement (JSON, from [`NetworkMeasurer::measure`]) of the oldest epoch awaiting
+    /// Adds a measurement (JSON, from [`MlpRunMeasurer::measure`]) of the oldest epoch awaiting
     /// one, and the seconds it took.
     pub fn record(&mut self, measurement_json: &str, seconds: f64) -> Result<(), JsError> {
         let measurement: MlpMeasurement = super::parse_json(measurement_json)?;
@@ -62,6 +61,22 @@ impl NetworkExperiment {
         self.training.is_done()
     }
 
+    /// The mean training loss of every epoch after the first `from` epochs (see the result's
+    /// `epoch_losses`): what a call to [`Self::train_until_due`] added.
+    #[wasm_bindgen(js_name = epochLosses)]
+    pub fn epoch_losses(&self, from: usize) -> Vec<f64> {
+        self.training.result().epoch_losses.get(from..).map(<[f64]>::to_vec).unwrap_or_default()
+    }
+
+    /// `{ total, measuring }`: the result's `seconds_total` and `seconds_measuring` now.
+    pub fn seconds(&self) -> JsValue {
+        let result = self.training.result();
+        let out = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&out, &"total".into(), &result.seconds_total.into());
+        let _ = js_sys::Reflect::set(&out, &"measuring".into(), &result.seconds_measuring.into());
+        out.into()
+    }
+
     /// The MLP Result JSON so far.
     pub fn result(&self) -> String {
         serde_json::to_string(&self.training.result()).expect("result serialises")
@@ -70,21 +85,21 @@ impl NetworkExperiment {
 
 /// Measures the networks of one training run on its data (in a worker of its own).
 #[wasm_bindgen]
-pub struct NetworkMeasurer {
+pub struct MlpRunMeasurer {
     config: MlpConfig,
     measurer: MlpMeasurer,
 }
 
 #[wasm_bindgen]
-impl NetworkMeasurer {
-    /// Validates `config_json` and loads its data exactly as [`NetworkExperiment::new`] does.
+impl MlpRunMeasurer {
+    /// Validates `config_json` and loads its data exactly as [`MlpRun::new`] does.
     #[wasm_bindgen(constructor)]
-    pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<NetworkMeasurer, JsError> {
+    pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<MlpRunMeasurer, JsError> {
         let (config, split) = load_network_run(config_json, mnist, csv_text)?;
-        Ok(NetworkMeasurer { measurer: MlpMeasurer::new(&config, split)?, config })
+        Ok(MlpRunMeasurer { measurer: MlpMeasurer::new(&config, split)?, config })
     }
 
-    /// The measurement JSON of the network with `weights` (as [`NetworkExperiment::weights`]
+    /// The measurement JSON of the network with `weights` (as [`MlpRun::weights`]
     /// gives them) at `epoch`.
     pub fn measure(&self, epoch: usize, weights: &[f64]) -> Result<String, JsError> {
         let network = self.measurer.network_from_flat(&self.config, weights)?;
@@ -104,25 +119,4 @@ fn parse_network_config(json: &str) -> Result<MlpConfig, JsError> {
     let config: MlpConfig = parse_json(json)?;
     config.validate()?;
     Ok(config)
-}
-
-/// Parses and validates an MLP config (missing fields take the defaults); returns it whole.
-#[wasm_bindgen(js_name = validateNetworkConfig)]
-pub fn validate_network_config(json: &str) -> Result<String, JsError> {
-    Ok(serde_json::to_string(&parse_network_config(json)?).expect("config serialises"))
-}
-
-/// The network's own settings as hash parameters, for a config given as JSON.
-#[wasm_bindgen(js_name = networkToHash)]
-pub fn network_to_hash(json: &str) -> Result<String, JsError> {
-    Ok(hash::network_to_hash(&parse_network_config(json)?))
-}
-
-/// Reads the network settings of a URL hash: `{ config, messages }`, the config as JSON text
-/// with the data and seed of the Deep RFM config `rfm_json`.
-#[wasm_bindgen(js_name = networkFromHash)]
-pub fn network_from_hash(text: &str, rfm_json: &str) -> Result<js_sys::Object, JsError> {
-    let rfm = parse_rfm_config(rfm_json)?;
-    let (config, messages) = hash::network_from_hash(text, &rfm);
-    Ok(super::config_and_messages(serde_json::to_string(&config).expect("config serialises"), messages))
 }
