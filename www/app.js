@@ -4,7 +4,7 @@
 import { freshSeed, version } from './pkg/agop_collapse.js';
 import { stripImage } from './charts.js';
 import { applyHideAndLock, setupClassroomDialog } from './classroom.js';
-import { bindControls, buildDigitBoxes, renderControls, selectDataset, showProblems } from './controls.js';
+import { bindControls, buildDigitBoxes, renderControls, renderView, selectDataset, showProblems } from './controls.js';
 import { autorun, embedCode, embedded, setupEmbed, whenVisible } from './embed.js';
 import { download, setupExports } from './exports.js';
 import { network, redrawNetwork, redrawComparison, setupNetwork } from './mlp-panel.js';
@@ -15,6 +15,8 @@ import {
   addToComparison, bindPictureControls, clearComparison, fitRange, followLatestLayer, redraw, redrawLayerCharts, redrawPictures, renderTable, show, stripProblem,
 } from './rfm-view.js';
 import { commit, loadLink, problems, rfmJson, state, subscribe } from './state.js';
+import { setupMechanism } from './mechanism.js';
+import { setupTour } from './tour.js';
 import { startWasm, wasmBuild } from './wasm.js';
 
 // Workers computing a run: a helper joins when the device has a second core; `?workers=1` in the
@@ -276,6 +278,7 @@ async function copy(text, what) {
 
 /** Redraws what a change of the view's presentation touches. */
 function viewChanged() {
+  renderView();
   redrawLayerCharts();
   redrawPictures();
   renderTable();
@@ -300,7 +303,11 @@ async function main() {
   setupNetwork({ rfmResult: () => controller.run?.result ?? null, csvText });
   bindControls();
   bindPictureControls();
+  setupMechanism();
   applyLink();
+  // The tour opens on a first visit; a link opens the step it names (tour=0: none), the embed mode none.
+  const tourMessage = setupTour(lab, embedded ? 0 : state.view.tour, { startOpen: !embedded });
+  if (tourMessage) showMessage([$('message').textContent, tourMessage].filter(Boolean).join('\n'));
   subscribe((change) => {
     if (change === 'view') viewChanged();
   });

@@ -46,7 +46,7 @@ export function resultCsv(result, range = null) {
  * carries the rate of collapse over the layers `getFitRange()` gives.
  */
 export function setupExports(getResult, showMessage, getFitRange = () => null) {
-  for (const canvas of document.querySelectorAll('#results canvas')) {
+  for (const canvas of document.querySelectorAll('#results figure > canvas')) {
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'save-png';

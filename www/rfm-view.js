@@ -4,6 +4,7 @@
 import {
   alignedSigns, chartLayers, clearCharts, collapseRates, defaultStripLayers, drawComparisonChart, drawLayerCharts, drawPictures, drawStrip, STAGES,
 } from './charts.js';
+import { drawMechanism } from './mechanism.js';
 import { METRICS, numberRows } from './result.js';
 import { state } from './state.js';
 
@@ -84,10 +85,13 @@ function seedsNote(result) {
 
 export function redrawPictures() {
   if (!shown || shown.layers.length === 0) return;
-  const index = Math.min(Number($('view-layer').value), shown.layers.length) - 1;
+  const index = Math.max(1, Math.min(state.view.layer, shown.layers.length)) - 1;
+  $('view-layer').value = String(index + 1);
+  $('view-layer-value').textContent = String(index + 1);
   const { stage } = state.view;
   const classNames = shown.result?.dataset?.class_names ?? [];
   drawPictures(shown.layers[index], shown.views[index], stage, classNames, pcaSigns(stage, index));
+  drawMechanism(shown.layers[index], shown.views[index]);
   drawStrip(shown.layers, shown.views, stage, stripLayers(), index + 1, (layer) => {
     showLayer(layer);
     redrawPictures();
@@ -146,12 +150,12 @@ export function play() {
     return;
   }
   if (!shown || shown.layers.length < 2) return;
-  if (Number($('view-layer').value) >= shown.layers.length) showLayer(1);
+  if (state.view.layer >= shown.layers.length) showLayer(1);
   redrawPictures();
   $('play').textContent = 'Stop';
   $('play').setAttribute('aria-pressed', 'true');
   playTimer = setInterval(() => {
-    const next = Number($('view-layer').value) + 1;
+    const next = state.view.layer + 1;
     if (next > shown.layers.length) {
       stopPlay();
       return;

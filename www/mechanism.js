@@ -1,0 +1,82 @@
+// "Inside one layer": the moves of one Deep RFM layer as small pictures, stepped through one at a
+// time: the Gram picture of its input X, the AGOP M of its kernel machine, the Gram of X M^1/2
+// (MX) and of the random map's output (PhiMX), each with NC1 after it.
+import { drawHeatmap, drawImageGrid, drawLineChart } from './pkg/agop_collapse.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** The sub-steps, in order: the picture's id suffix, its label and what it shows. */
+export const SUB_STEPS = [
+  { id: 'X', label: 'X: the input', text: 'The layer\'s input, each sample scaled to length 1. Its Gram picture: cosine similarity of every pair of samples (centred), sorted by class.' },
+  { id: 'agop', label: 'M: the AGOP', text: 'A kernel machine is fitted to the labels; M is the average, over the training samples, of the outer product of its gradients: the directions its predictions depend on. On digits at layer 1, its diagonal as an image; otherwise its largest eigenvalues.' },
+  { id: 'MX', label: 'MX: projected', text: 'The data multiplied by M^1/2: directions M weighs heavily are stretched, the others shrunk. Samples of a class move together.' },
+  { id: 'PhiMX', label: 'PhiMX: random map', text: 'A random, untrained map, ReLU(W x) with fresh random weights: it does not know the labels. Its output is the next layer\'s input.' },
+];
+
+let current = 0;
+let drawn = null; // { report, views }
+
+/** NC1 after a sub-step (the AGOP changes no features: it is measured at MX). */
+function nc1After(report, id) {
+  const stage = id === 'agop' ? null : id;
+  return stage ? report.stages[stage].nc1 : null;
+}
+
+/** Draws the pictures of one layer (its report and views, the first seed's) and marks the current sub-step. */
+export function drawMechanism(report, views) {
+  drawn = { report, views };
+  const figure = $('mechanism');
+  if (!figure || !report || !views) return;
+  $('mechanism-layer').textContent = `layer ${report.layer}`;
+  for (const step of SUB_STEPS) {
+    const canvas = $(`mech-${step.id}`);
+    const nc1 = nc1After(report, step.id);
+    $(`mech-${step.id}-label`).textContent = nc1 === null ? step.label : `${step.label} · NC1 ${nc1.toPrecision(2)}`;
+    if (step.id === 'agop') {
+      if (views.agop) {
+        const { diagonal, shape } = views.agop;
+        drawImageGrid(canvas, diagonal, 1, shape[0], shape[1], false);
+      } else {
+        drawLineChart(canvas, JSON.stringify({
+          title: '', x_label: 'index', y_label: 'eigenvalue', log_y: true, integer_x: true,
+          series: [{ name: '', colour: '#0072B2', dashed: false, points: report.agop.top_eigenvalues.map((v, i) => [i + 1, v]) }],
+        }));
+      }
+    } else if (views[step.id]) {
+      const { size, values, classStarts } = views[step.id].gram;
+      drawHeatmap(canvas, values, size, size, -1, 1, true, classStarts);
+    }
+  }
+  showSubStep(current);
+}
+
+/** Marks sub-step `index` (clamped) as the current one and shows its explanation. */
+export function showSubStep(index) {
+  current = Math.max(0, Math.min(SUB_STEPS.length - 1, index));
+  SUB_STEPS.forEach((step, i) => {
+    const item = $(`mech-${step.id}`).closest('.mech-item');
+    item.classList.toggle('current', i === current);
+    item.setAttribute('aria-current', String(i === current));
+  });
+  const step = SUB_STEPS[current];
+  const nc1 = drawn?.report ? nc1After(drawn.report, step.id) : null;
+  $('mechanism-text').textContent = `${current + 1} of ${SUB_STEPS.length}. ${step.text}${nc1 === null ? '' : ` NC1 here: ${nc1.toPrecision(3)}.`}`;
+  $('mech-back').disabled = current === 0;
+  $('mech-next').disabled = current === SUB_STEPS.length - 1;
+}
+
+/** Wires the sub-step buttons and the arrow keys (while the focus is in the panel). */
+export function setupMechanism() {
+  $('mech-back').addEventListener('click', () => showSubStep(current - 1));
+  $('mech-next').addEventListener('click', () => showSubStep(current + 1));
+  for (const [i, step] of SUB_STEPS.entries()) {
+    $(`mech-${step.id}`).closest('.mech-item').addEventListener('click', () => showSubStep(i));
+  }
+  $('mechanism').addEventListener('keydown', (event) => {
+    if (event.key === 'ArrowRight') showSubStep(current + 1);
+    else if (event.key === 'ArrowLeft') showSubStep(current - 1);
+    else return;
+    event.preventDefault();
+  });
+  showSubStep(0);
+}
