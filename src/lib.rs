@@ -36,6 +36,7 @@
 
 pub mod agop;
 pub mod bench;
+pub mod config;
 pub mod data;
 pub mod error;
 pub mod features;
@@ -52,7 +53,10 @@ pub mod rate;
 pub mod report;
 pub mod rfm;
 pub mod rng;
+pub mod sample_pairs;
 pub mod seeds;
+pub mod spread;
+pub mod units;
 pub mod views;
 
 #[cfg(target_arch = "wasm32")]

@@ -119,17 +119,23 @@ fn job_from_message(message: &JsValue) -> Result<Job> {
         }
         Some("projectAndMap") => {
             let root = b()?;
-            let feature: FeatureKind = get(message, "feature").as_string().unwrap_or_default().parse().map_err(Error::Data)?;
+            let feature: FeatureKind =
+                get(message, "feature").as_string().unwrap_or_default().parse().map_err(Error::Data)?;
             let phases = get(message, "phases").dyn_into::<Float64Array>().map(|p| p.to_vec()).unwrap_or_default();
             let map = RandomFeatures::from_parts(feature, take_matrix(message, "weights")?, phases);
-            let fits = |m: &RandomFeatures| root.is_square() && root.nrows() == a.ncols() && (m.weights().is_empty() || m.weights().ncols() == a.ncols());
+            let fits = |m: &RandomFeatures| {
+                root.is_square()
+                    && root.nrows() == a.ncols()
+                    && (m.weights().is_empty() || m.weights().ncols() == a.ncols())
+            };
             match map {
                 Some(map) if fits(&map) => Ok(Job::ProjectAndMap { x: a, root, map: Arc::new(map) }),
                 _ => Err(Error::Data("a helper was sent a feature map that does not fit its rows".into())),
             }
         }
         Some("kernel") => {
-            let kind: KernelKind = get(message, "kernel").as_string().unwrap_or_default().parse().map_err(Error::Data)?;
+            let kind: KernelKind =
+                get(message, "kernel").as_string().unwrap_or_default().parse().map_err(Error::Data)?;
             let bandwidth = get(message, "bandwidth").as_f64().unwrap_or(f64::NAN);
             Ok(Job::KernelValues { kernel: Kernel { kind, bandwidth }, a, b: b()? })
         }
@@ -157,7 +163,7 @@ impl Offload for WorkerOffload {
         let promise = self.run_job.call1(&JsValue::NULL, &job_message(&job)).map(Promise::from);
         drop(job);
         Box::pin(async move {
-            let failed = |e: JsValue| Error::Data(format!("the helper worker failed: {}", describe(&e)));
+            let failed = |e: JsValue| Error::Helper { helper: "worker", cause: describe(&e) };
             let answer = JsFuture::from(promise.map_err(failed)?).await.map_err(failed)?;
             take_matrix(&answer, "values")
         })
