@@ -6,8 +6,8 @@
 //! (grouped trees included), in a path written inline (`crate::x::y`, `super::x`), or in a path
 //! written in an attribute's string (`deserialize_with = "super::nullable::points"`). A path
 //! names the deepest module file it reaches, `crate::data::mnist::Mnist` naming `data::mnist`;
-//! an item that a folder's `mod.rs` (or `lib.rs`) re-exports from a file below it names that
-//! file. Edges from a module to itself and from a folder's `mod.rs` to the files below it (it
+//! an item that a folder's `mod.rs` (or `lib.rs`) re-exports from another file names both,
+//! `crate::data::DataConfig` naming `data` and `data::config`. Edges from a module to itself and from a folder's `mod.rs` to the files below it (it
 //! declares them) are left out; every other edge counts, so a file below a folder may use its
 //! `mod.rs` only if that `mod.rs` does not use, through other modules, the file back.
 //!
@@ -413,40 +413,46 @@ fn import_graph(sources: &[Source]) -> Graph {
         }
     }
     // The module a path names: the deepest module file it reaches, following re-exports.
-    let resolve = |path: &[String]| -> Module {
+    // The modules a path names: the deepest module file it reaches and, when that is a folder
+    // whose `mod.rs` re-exports the item, the file the item comes from too (and so on).
+    let resolve = |path: &[String]| -> Vec<Module> {
         let mut path = path.to_vec();
-        for _ in 0..8 {
+        let mut named = Vec::new();
+        while named.len() < 8 {
             let reached = (0..=path.len()).rev().find(|&k| modules.contains(&path[..k].to_vec())).unwrap_or(0);
             let module = path[..reached].to_vec();
             let through = path.get(reached).and_then(|next| reexported.get(&(module.clone(), next.clone())));
+            named.push(module.clone());
             match through {
                 Some(target) if folders.contains(&module) => {
                     path = target.iter().chain(&path[reached + 1..]).cloned().collect();
                 }
-                _ => return module,
+                _ => break,
             }
         }
-        path
+        named
     };
     let mut graph = Graph::new();
     for (source, (written, _)) in sources.iter().zip(&parsed) {
         let edges = graph.entry(name(&source.module)).or_default();
         for w in written {
             let Some(path) = absolute(source, w) else { continue };
-            let target = resolve(&path);
-            let below = source.folder && target.len() > source.module.len() && target.starts_with(&source.module);
-            if target == source.module || below {
-                continue;
+            for target in resolve(&path) {
+                let below = source.folder && target.len() > source.module.len() && target.starts_with(&source.module);
+                if target == source.module || below {
+                    continue;
+                }
+                edges.entry(name(&target)).or_insert_with(|| format!("{}:{}", source.shown, w.line));
             }
-            edges.entry(name(&target)).or_insert_with(|| format!("{}:{}", source.shown, w.line));
         }
     }
     graph
 }
 
-/// A circle of the graph, as the modules along it with the first repeated at the end, or
-/// `None` when the graph is acyclic (depth-first search for an edge back to the path).
-fn find_circle(graph: &Graph) -> Option<Vec<String>> {
+/// Circles of the graph, each as the modules along it with the first repeated at the end: one
+/// for every edge back to the path of a depth-first search, so none exactly when the graph is
+/// acyclic (and every circle shares an edge with one of them).
+fn find_circles(graph: &Graph) -> Vec<Vec<String>> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
@@ -458,7 +464,8 @@ fn find_circle(graph: &Graph) -> Option<Vec<String>> {
         graph: &Graph,
         marks: &mut BTreeMap<String, Mark>,
         path: &mut Vec<String>,
-    ) -> Option<Vec<String>> {
+        circles: &mut Vec<Vec<String>>,
+    ) {
         marks.insert(node.to_string(), Mark::OnPath);
         path.push(node.to_string());
         for next in graph.get(node).into_iter().flat_map(|edges| edges.keys()) {
@@ -467,29 +474,22 @@ fn find_circle(graph: &Graph) -> Option<Vec<String>> {
                     let from = path.iter().position(|n| n == next).expect("on the path");
                     let mut circle = path[from..].to_vec();
                     circle.push(next.clone());
-                    return Some(circle);
+                    circles.push(circle);
                 }
-                Mark::New => {
-                    if let Some(circle) = visit(next, graph, marks, path) {
-                        return Some(circle);
-                    }
-                }
+                Mark::New => visit(next, graph, marks, path, circles),
                 Mark::Done => {}
             }
         }
         path.pop();
         marks.insert(node.to_string(), Mark::Done);
-        None
     }
-    let mut marks = BTreeMap::new();
+    let (mut marks, mut circles) = (BTreeMap::new(), Vec::new());
     for node in graph.keys() {
         if marks.get(node).copied().unwrap_or(Mark::New) == Mark::New {
-            if let Some(circle) = visit(node, graph, &mut marks, &mut Vec::new()) {
-                return Some(circle);
-            }
+            visit(node, graph, &mut marks, &mut Vec::new(), &mut circles);
         }
     }
-    None
+    circles
 }
 
 /// The message of a circle, with where each of its imports is written.
@@ -508,9 +508,9 @@ fn src() -> PathBuf {
 #[test]
 fn src_has_no_import_circle() {
     let graph = import_graph(&sources(&src()));
-    if let Some(circle) = find_circle(&graph) {
-        panic!("{}", describe(&circle, &graph));
-    }
+    let circles = find_circles(&graph);
+    let messages: Vec<String> = circles.iter().map(|circle| describe(circle, &graph)).collect();
+    assert!(circles.is_empty(), "a module imports only modules below it:\n{}", messages.join("\n"));
 }
 
 /// The graph of the real sources holds the imports it must hold, written every way the test
@@ -531,6 +531,7 @@ fn the_real_graph_sees_every_kind_of_import() {
         ("web::experiment", "web::offload"), // `use super::offload::...`
         ("bin::main", "seeds"),              // `use agop_collapse::seeds::...`
         ("bin::main", "config::mlp"),        // `agop_collapse::mlp::MlpConfig`, re-exported
+        ("bin::main", "mlp"),                // the same path, through mlp/mod.rs
     ] {
         assert!(has(from, to), "the import {from} -> {to} was not seen; the graph: {graph:#?}");
     }
@@ -551,13 +552,15 @@ fn a_circle_is_found_and_named() {
         g
     };
     let circular = graph(&[("agop", "linalg"), ("agop", "parallel"), ("parallel", "kernel"), ("kernel", "agop")]);
-    let circle = find_circle(&circular).expect("the circle agop -> parallel -> kernel -> agop");
-    assert_eq!(circle, ["agop", "parallel", "kernel", "agop"]);
-    let message = describe(&circle, &circular);
+    let circles = find_circles(&circular);
+    assert_eq!(circles, [["agop", "parallel", "kernel", "agop"]]);
+    let message = describe(&circles[0], &circular);
     assert!(message.starts_with("import circle: agop -> parallel -> kernel -> agop"), "{message}");
     assert!(message.contains("kernel -> agop at src/kernel.rs:1"), "{message}");
     let acyclic = graph(&[("agop", "linalg"), ("agop", "parallel"), ("parallel", "kernel"), ("kernel", "linalg")]);
-    assert_eq!(find_circle(&acyclic), None);
+    assert!(find_circles(&acyclic).is_empty());
+    let two = graph(&[("a", "b"), ("b", "a"), ("c", "d"), ("d", "c"), ("a", "c")]);
+    assert_eq!(find_circles(&two), [["a", "b", "a"], ["c", "d", "c"]], "every circle is named, not the first only");
 }
 
 /// The reader on a small crate of sources: grouped trees, inline paths, `super`, re-exports, a
@@ -589,6 +592,7 @@ fn imports_are_read_from_every_form() {
     assert_eq!(edges("a"), ["f::g", "m"]);
     assert_eq!(edges("m"), ["f", "f::g"], "the string's path counts (attributes), the comment's does not");
     assert_eq!(edges("f"), Vec::<String>::new(), "a folder's mod.rs declares the files below it");
-    assert_eq!(edges("f::g"), ["a", "f"], "`crate::Thing` is lib.rs's re-export of `a::Thing`");
-    assert_eq!(find_circle(&graph).map(|c| c.join(" -> ")), Some("a -> f::g -> a".to_string()));
+    assert_eq!(edges("f::g"), ["a", "crate", "f"], "`crate::Thing` is lib.rs's re-export of `a::Thing`");
+    let circles: Vec<String> = find_circles(&graph).iter().map(|c| c.join(" -> ")).collect();
+    assert_eq!(circles, ["a -> f::g -> a"]);
 }
