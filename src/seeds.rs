@@ -4,12 +4,13 @@
 //! The seeds run one after another, each exactly as a single run of its seed (its own subset
 //! draw, its own random features), so that only one run's data is in memory at a time.
 
+use crate::config::rfm::RfmConfig;
 use crate::data::mnist::Mnist;
 use crate::data::{DataConfig, Split};
 use crate::error::{Error, Result};
 use crate::parallel::Offload;
 use crate::report::{LayerReport, RfmResult, SeedRun};
-use crate::rfm::{DeepRfm, LayerObserver, RfmConfig};
+use crate::rfm::{DeepRfm, LayerObserver};
 
 // Re-exported: the limit on the seeds of a run is part of its config, the statistics over
 // seeds are their own module; both are what a reader of the runner looks for.
