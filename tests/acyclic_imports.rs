@@ -419,7 +419,7 @@ fn import_graph(sources: &[Source]) -> Graph {
         let mut path = path.to_vec();
         let mut named = Vec::new();
         while named.len() < 8 {
-            let reached = (0..=path.len()).rev().find(|&k| modules.contains(&path[..k].to_vec())).unwrap_or(0);
+            let reached = (0..=path.len()).rev().find(|&k| modules.contains(&path[..k])).unwrap_or(0);
             let module = path[..reached].to_vec();
             let through = path.get(reached).and_then(|next| reexported.get(&(module.clone(), next.clone())));
             named.push(module.clone());
