@@ -7,14 +7,13 @@
 //! Both radial kernels share the shape `grad f_c(x_i) = s sum_j A_ij alpha_jc (x_j - x_i)` with
 //! weights A (`K ./ D` for Laplace, K for Gaussian) and scale s (`1/L`, `1/L^2`).
 
-use crate::kernel::{Kernel, KernelKind, KernelMatrix};
 use std::sync::Arc;
 
 use crate::error::Result;
-use std::ops::Range;
-
-use crate::linalg::{GRAM_BLOCK, Factor, Mat, multiply, outer_gram, product, rows_times, transpose_gram, transpose_product};
+use crate::kernel::{Kernel, KernelKind, KernelMatrix};
+use crate::linalg::{Mat, outer_gram, product, rows_times, transpose_gram, transpose_product};
 use crate::parallel::{Job, Local, Offload, block_on, split_rows};
+use crate::sample_pairs::sample_pairs_rows;
 
 /// Distances below this are treated as the same point: the Laplace gradient term is dropped.
 pub const MIN_DISTANCE: f64 = 1e-10;
@@ -118,45 +117,6 @@ async fn sample_pairs_sum<O: Offload>(x: &Mat, weights: Mat, alpha: &Mat, offloa
 /// work of rows `0..r` grows as `r^2` (a lower triangle), so both sides do the same near
 /// `1 / sqrt(2)`; 0.70 balanced them best in the page (the helper also receives its inputs).
 const PAIRS_SHARE: f64 = 0.70;
-
-/// The rows `rows` of [`sample_pairs_sum`]'s `Y = X^T (M_low X)`: `X[rows]^T (M_low[rows] X)`,
-/// d x d. Each block of [`GRAM_BLOCK`] rows of `M_low` is made from one product of A's rows with
-/// the rows before them, its entries by the formula above, and multiplied by X at once.
-/// Preconditions: `weights` (A) n x n symmetric, `alpha` and `s` n x K, `x` n x d, `rows`
-/// within `0..n`.
-pub fn sample_pairs_rows(weights: &Mat, alpha: &Mat, s: &Mat, x: &Mat, rows: Range<usize>) -> Mat {
-    let classes = alpha.ncols();
-    // (S alpha^T + alpha S^T) as one product: [S | alpha] [alpha | S]^T.
-    let left = Mat::from_fn(rows.end, 2 * classes, |i, c| if c < classes { s[(i, c)] } else { alpha[(i, c - classes)] });
-    let right = Mat::from_fn(rows.end, 2 * classes, |i, c| if c < classes { alpha[(i, c)] } else { s[(i, c - classes)] });
-    let mut folded = Mat::zeros(rows.len(), x.ncols()); // M_low[rows] X
-    let mut start = rows.start;
-    while start < rows.end {
-        let end = (start + GRAM_BLOCK).min(rows.end);
-        let mut middle = multiply(Factor::rows(weights, start..end), Factor::rows(weights, 0..end).t());
-        let alphas = multiply(Factor::rows(alpha, start..end), Factor::rows(alpha, 0..end).t());
-        let cross = multiply(Factor::rows(&left, start..end), Factor::rows(&right, 0..end).t());
-        for j in 0..end {
-            let weights_j = weights.column(j);
-            let (alphas_j, cross_j) = (alphas.column(j), cross.column(j));
-            let mut middle_j = middle.column_mut(j);
-            for i in 0..end - start {
-                let row = start + i;
-                middle_j[i] = if j > row {
-                    0.0
-                } else if j == row {
-                    0.5 * (middle_j[i] * alphas_j[i] - weights_j[row] * cross_j[i] + s.row(row).norm_squared())
-                } else {
-                    middle_j[i] * alphas_j[i] - weights_j[row] * cross_j[i]
-                };
-            }
-        }
-        let block = multiply(Factor::of(&middle), Factor::rows(x, 0..end));
-        folded.rows_mut(start - rows.start, end - start).copy_from(&block);
-        start = end;
-    }
-    multiply(Factor::rows(x, rows).t(), Factor::of(&folded))
-}
 
 /// `sum_c grads_c^T grads_c / s^2` class by class: the gradients of class c at every sample are
 /// the rows of `A (alpha_c o X) - S_c o X` (rows of X scaled by alpha_c, resp. by `S = A alpha`),

@@ -2,7 +2,7 @@
 
 use thiserror::Error as ThisError;
 
-use crate::memory::human_bytes;
+use crate::units::human_bytes;
 
 /// Everything that can go wrong in the lab, as a value a user can act on.
 #[derive(Debug, Clone, PartialEq, ThisError)]
@@ -22,6 +22,12 @@ pub enum Error {
     /// The data cannot be used as asked (missing, malformed, too small for the request).
     #[error("{0}")]
     Data(String),
+
+    /// A helper computing part of a layer (the page's second Web Worker, natively a thread)
+    /// stopped with an error or crashed; `helper` says which (`worker`, `thread`), `cause` what
+    /// it reported. The layer it was computing cannot be finished.
+    #[error("the helper {helper} failed: {cause}")]
+    Helper { helper: &'static str, cause: String },
 
     /// A CSV value that cannot be read, located for the user.
     #[error("CSV line {line}, column {column}: {message}")]

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+// Re-exported: the label helpers of kernel ridge regression live with the data (data::labels).
+pub use crate::data::labels::{accuracy, argmax_rows, signed_one_hot};
 use crate::linalg::{Mat, outer_gram, pairwise_distances, product_transpose};
 
 /// The kernel family of a kernel machine.
@@ -78,31 +80,4 @@ impl Kernel {
             }
         }
     }
-}
-
-/// Index of the largest entry of every row (the predicted class); ties go to the first.
-pub fn argmax_rows(scores: &Mat) -> Vec<usize> {
-    scores
-        .row_iter()
-        .map(|row| {
-            let mut best = 0;
-            for c in 1..row.len() {
-                if row[c] > row[best] {
-                    best = c;
-                }
-            }
-            best
-        })
-        .collect()
-}
-
-/// Share of `predicted` equal to `labels`. Precondition: equal, non-zero lengths.
-pub fn accuracy(predicted: &[usize], labels: &[usize]) -> f64 {
-    let hits = predicted.iter().zip(labels).filter(|(p, y)| p == y).count();
-    hits as f64 / labels.len() as f64
-}
-
-/// The `+1 / -1` targets of the paper: `2 onehot(y) - 1`, n x `classes`.
-pub fn signed_one_hot(labels: &[usize], classes: usize) -> Mat {
-    Mat::from_fn(labels.len(), classes, |i, c| if labels[i] == c { 1.0 } else { -1.0 })
 }

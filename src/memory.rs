@@ -5,6 +5,8 @@
 //! functions), so they are upper bounds up to small vectors and allocator slack.
 
 use crate::error::{Error, Result};
+// Re-exported: budgets are reported in these units.
+pub use crate::units::human_bytes;
 
 /// What a page's WebAssembly instance may use: wasm32 memory ends at 4 GiB, and a phone or a
 /// blog's tab cannot spare much of it.
@@ -85,11 +87,4 @@ pub fn check(shape: RunShape, budget: u64, peak: impl Fn(RunShape) -> u64) -> Re
         if fits(middle) { low = middle } else { high = middle }
     }
     Err(Error::MemoryBudget { estimate_bytes: estimate, budget_bytes: budget, largest_n_train: low })
-}
-
-/// A byte count for people: "1.5 GB", "820 MB".
-pub fn human_bytes(bytes: u64) -> String {
-    const MB: f64 = 1e6;
-    let value = bytes as f64;
-    if value >= 1e9 { format!("{:.1} GB", value / 1e9) } else { format!("{:.0} MB", (value / MB).max(1.0)) }
 }

@@ -13,10 +13,10 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-use crate::kernel::Kernel;
-use crate::agop::sample_pairs_rows;
 use crate::features::RandomFeatures;
+use crate::kernel::Kernel;
 use crate::linalg::{Mat, product, rows_times};
+use crate::sample_pairs::sample_pairs_rows;
 
 /// A computation a helper can run: its inputs are shared, read-only; its output is one matrix.
 #[derive(Clone)]
@@ -36,7 +36,9 @@ impl Job {
     pub fn run(&self) -> Mat {
         match self {
             Job::RowsTimes { a, rows, b, transpose_b } => rows_times(a, rows.clone(), b, *transpose_b),
-            Job::SamplePairsRows { weights, alpha, s, x, rows } => sample_pairs_rows(weights, alpha, s, x, rows.clone()),
+            Job::SamplePairsRows { weights, alpha, s, x, rows } => {
+                sample_pairs_rows(weights, alpha, s, x, rows.clone())
+            }
             Job::ProjectAndMap { x, root, map } => {
                 let projected = product(x, root);
                 let mapped = map.apply(&projected);
@@ -90,8 +92,18 @@ impl Future for Joined {
     type Output = crate::Result<Mat>;
     fn poll(mut self: std::pin::Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Self::Output> {
         let handle = self.0.take().expect("polled after completion");
-        Poll::Ready(handle.join().map_err(|_| crate::Error::Data("a helper thread failed".into())))
+        Poll::Ready(
+            handle.join().map_err(|panic| crate::Error::Helper { helper: "thread", cause: panic_message(&*panic) }),
+        )
     }
+}
+
+/// What a panic said, when it said it with a string (as `panic!` and `expect` do).
+#[cfg(not(target_arch = "wasm32"))]
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text =
+        payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned());
+    text.unwrap_or_else(|| "it panicked".into())
 }
 
 /// Runs a future whose waits all end by themselves ([`Local`], [`Threads`]) to completion.

@@ -13,10 +13,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::agop::{normalise_by_max, radial_weights};
+use crate::agop::{AgopForm, agop_with, normalise_by_max, radial_weights};
+use crate::error;
 use crate::kernel::{Kernel, KernelMatrix};
-use crate::linalg::{Mat, PsdSqrt, product, transpose_gram, transpose_product};
+use crate::linalg::{Mat, PsdSqrt, product, psd_sqrt, transpose_gram, transpose_product};
 use crate::nc::between_class_scatter;
+use crate::parallel::Offload;
 use crate::rng::Stream;
 
 /// The matrix a Deep RFM layer projects with.
@@ -49,6 +51,62 @@ impl Projection {
             Projection::Centred => "centred",
             Projection::ClassMeans => "class-means",
             Projection::RandomSpectrum => "random-spectrum",
+        }
+    }
+
+    /// The matrix M a layer projects with, before its root: normalised by its largest entry
+    /// (the identity for `none`) and made exactly symmetric. `none` and `class-means` need no
+    /// AGOP; `centred` subtracts the mean gradients' part from it. The AGOP's large products
+    /// are split with `offload`'s helper (see [`agop_with`]); the kernel matrix is consumed,
+    /// its memory becoming the AGOP's weights.
+    ///
+    /// Preconditions: `x` (n x d) the layer's training rows and `labels` their classes; `train`
+    /// the kernel matrix of `x` with itself; `alpha` the n x K ridge coefficients, K the number
+    /// of classes. Fails only when the helper does.
+    pub async fn matrix<O: Offload>(
+        self,
+        kernel: &Kernel,
+        x: &Mat,
+        labels: &[usize],
+        train: KernelMatrix,
+        alpha: &Mat,
+        offload: &O,
+    ) -> error::Result<Mat> {
+        let (dim, classes) = (x.ncols(), alpha.ncols());
+        // Taken before the AGOP consumes the kernel matrix.
+        let means = (self == Projection::Centred).then(|| mean_gradients(kernel, x, &train, alpha));
+        let normalised = match self {
+            Projection::None => Mat::identity(dim, dim),
+            Projection::ClassMeans => class_means_projection(x, labels, classes),
+            Projection::Agop | Projection::Centred | Projection::RandomSpectrum => {
+                let form = AgopForm::cheaper(x.nrows(), dim, classes);
+                let gradient_outer = agop_with(form, kernel, x, train, alpha, offload).await?;
+                normalise_by_max(&match &means {
+                    Some(means) => centred_agop(&gradient_outer, means),
+                    None => gradient_outer,
+                })
+            }
+        };
+        // Symmetric in exact arithmetic; make it so in floating point before the eigensolver.
+        Ok((&normalised + normalised.transpose()) * 0.5)
+    }
+
+    /// The root a layer projects with, of `m` as [`Projection::matrix`] made it, with the
+    /// matrix it is the root of: `m` itself, but for `random-spectrum`, whose matrix is `m`'s
+    /// eigenvalues on a basis drawn from `rng` (the only variant that draws). `none` needs no
+    /// eigensolver. Returns `None` when the eigensolver does not converge (only with NaN or
+    /// infinite entries). Precondition: `m` square and symmetric.
+    pub fn root(self, m: Mat, rng: &mut Stream) -> Option<(Mat, PsdSqrt)> {
+        if self == Projection::None {
+            let dim = m.nrows();
+            return Some((m, identity_root(dim)));
+        }
+        let root = psd_sqrt(&m)?;
+        if self == Projection::RandomSpectrum {
+            let basis = random_orthonormal(m.nrows(), rng);
+            Some(on_basis(&root.eigenvalues, &basis))
+        } else {
+            Some((m, root))
         }
     }
 }

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::mlp::MlpConfig;
+use crate::config::rfm::RfmConfig;
 use crate::data::Split;
 use crate::memory::RunShape;
-use crate::mlp::MlpConfig;
 pub use crate::nc::Metrics;
-use crate::rfm::RfmConfig;
 
 /// What data an experiment ran on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,9 +73,10 @@ pub struct AgopSummary {
     pub top_eigenvalues: Vec<f64>,
 }
 
-/// Seconds spent in every step of a layer.
+/// Seconds spent in every step of a layer, keyed by the steps' names ([`crate::rfm::Step`]),
+/// which are not the measured stages ([`RfmStages`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub struct StageSeconds {
+pub struct StepSeconds {
     /// Kernel matrices (train and test).
     pub kernel: f64,
     /// The ridge solve and the predictions.
@@ -103,7 +104,7 @@ pub struct LayerReport {
     pub test_acc: Option<f64>,
     pub stages: RfmStages,
     pub agop: AgopSummary,
-    pub seconds: StageSeconds,
+    pub seconds: StepSeconds,
 }
 
 /// The result of a whole Deep RFM run.

@@ -7,22 +7,20 @@
 
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
-use crate::agop::{AgopForm, agop_with, normalise_by_max};
-use crate::data::{DataConfig, Split};
+use crate::data::Split;
+use crate::data::labels::{accuracy, argmax_rows, signed_one_hot};
 use crate::error::{Error, Result};
-use crate::features::{FeatureKind, RandomFeatures};
-use crate::kernel::{Kernel, KernelKind, accuracy, argmax_rows, signed_one_hot};
-use crate::linalg::{Mat, PsdSqrt, all_finite, normalize_rows, product, psd_sqrt, rows_times, solve_spd, stack_rows};
-use crate::memory::{self, RunShape, rfm_peak_bytes};
+use crate::features::RandomFeatures;
+use crate::linalg::{Mat, PsdSqrt, all_finite, normalize_rows, product, rows_times, solve_spd, stack_rows};
 use crate::nc::{Metrics, measure};
 use crate::parallel::{Job, Offload, block_on, split_rows};
-use crate::projection::{self, Projection};
-use crate::report::{AgopSummary, DatasetSummary, LayerReport, RfmResult, RfmStages, StageSeconds};
+use crate::report::{AgopSummary, DatasetSummary, LayerReport, RfmResult, RfmStages, StepSeconds};
 use crate::rng::{Purpose, Stream};
-use crate::seeds::MAX_SEEDS;
+
+// Re-exported: the config of a run, with its limits, is where a reader of the engine looks.
+pub use crate::config::rfm::{MAX_DEPTH, MAX_WIDTH, RfmConfig};
 
 /// How many of the AGOP's largest eigenvalues a layer report keeps.
 pub const TOP_EIGENVALUES: usize = 32;
@@ -30,109 +28,6 @@ pub const TOP_EIGENVALUES: usize = 32;
 /// Share of a layer's rows (training and test together) projected and mapped here, the helper
 /// doing the others: a little over half, for the helper also receives its rows.
 const FEATURES_SHARE: f64 = 0.52;
-
-/// Deepest network the lab builds.
-pub const MAX_DEPTH: usize = 100;
-/// Widest random feature map the lab draws.
-pub const MAX_WIDTH: usize = 8192;
-
-/// A Deep RFM experiment. `Default` is the lab's default: MNIST (see [`DataConfig`]), depth 8,
-/// Laplace kernel of bandwidth 2, ridge 1e-3, ReLU features of width 256, seed 0.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RfmConfig {
-    pub data: DataConfig,
-    /// Number of layers.
-    pub depth: usize,
-    pub kernel: KernelKind,
-    /// Kernel bandwidth L (not used by the linear kernel).
-    pub bandwidth: f64,
-    /// Ridge mu of the kernel regression.
-    pub ridge: f64,
-    /// Random feature map applied after each projection.
-    pub feature: FeatureKind,
-    /// Output width of the random feature map (the identity keeps the input's).
-    pub width: usize,
-    /// Scale of the Cauchy weights of the cos map.
-    pub sigma: f64,
-    /// What each layer projects with: the AGOP (the paper's Deep RFM) or a control (see
-    /// [`Projection`]).
-    pub projection: Projection,
-    /// The seed every random draw flows from (of the first run, with several seeds).
-    pub seed: u32,
-    /// How many runs with consecutive seeds (`seed`, `seed + 1`, ...) to average: 1 to
-    /// [`MAX_SEEDS`]. A [`DeepRfm`] computes one seed; [`crate::seeds::SeededRfm`] all of them.
-    pub seeds: usize,
-}
-
-impl Default for RfmConfig {
-    fn default() -> Self {
-        RfmConfig {
-            data: DataConfig::default(),
-            depth: 8,
-            kernel: KernelKind::Laplace,
-            bandwidth: 2.0,
-            ridge: 1e-3,
-            feature: FeatureKind::Relu,
-            width: 256,
-            sigma: 0.05,
-            projection: Projection::Agop,
-            seed: 0,
-            seeds: 1,
-        }
-    }
-}
-
-impl RfmConfig {
-    /// Checks every value; the message names the field and what it must be.
-    pub fn validate(&self) -> Result<()> {
-        self.data.validate()?;
-        if !(1..=MAX_DEPTH).contains(&self.depth) {
-            return Err(Error::config("depth", format!("must be between 1 and {MAX_DEPTH}, got {}", self.depth)));
-        }
-        if !(self.bandwidth.is_finite() && self.bandwidth > 0.0) {
-            return Err(Error::config("bandwidth", format!("must be a positive number, got {}", self.bandwidth)));
-        }
-        if !(self.ridge.is_finite() && self.ridge >= 0.0) {
-            return Err(Error::config("ridge", format!("must be a number >= 0, got {}", self.ridge)));
-        }
-        if !(1..=MAX_WIDTH).contains(&self.width) {
-            return Err(Error::config("width", format!("must be between 1 and {MAX_WIDTH}, got {}", self.width)));
-        }
-        if !(1..=MAX_SEEDS).contains(&self.seeds) {
-            return Err(Error::config("seeds", format!("must be between 1 and {MAX_SEEDS}, got {}", self.seeds)));
-        }
-        if !(self.sigma.is_finite() && self.sigma > 0.0) {
-            return Err(Error::config("sigma", format!("must be a positive number, got {}", self.sigma)));
-        }
-        if self.projection == Projection::Centred && self.kernel == KernelKind::Linear {
-            return Err(Error::config(
-                "projection",
-                "centred needs the laplace or gaussian kernel: a linear predictor has the same gradient \
-                 everywhere, so the covariance of its gradients is zero",
-            ));
-        }
-        match self.data.shape() {
-            Some(shape) => self.check_memory(shape),
-            None => Ok(()),
-        }
-    }
-
-    /// Refuses the config on data of `shape` when its peak memory is over this build's budget
-    /// ([`memory::default_budget`]).
-    pub fn check_memory(&self, shape: RunShape) -> Result<()> {
-        memory::check(shape, memory::default_budget(), |s| rfm_peak_bytes(s, self.output_width(s.dim)))
-    }
-
-    /// Width of every layer's output when the input has `dim` features.
-    fn output_width(&self, dim: usize) -> usize {
-        if self.feature == FeatureKind::Identity { dim } else { self.width }
-    }
-
-    fn kernel(&self) -> Kernel {
-        Kernel { kind: self.kernel, bandwidth: self.bandwidth }
-    }
-}
 
 /// The steps of a layer, in the order they run (the keys of its timings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -293,7 +188,7 @@ impl DeepRfm {
         let dim_in = self.train.ncols();
         let classes = self.dataset.classes;
         let kernel = self.config.kernel();
-        let mut seconds = StageSeconds::default();
+        let mut seconds = StepSeconds::default();
         let mut clock = Instant::now();
         let mut lap = |slot: &mut f64| {
             *slot = clock.elapsed().as_secs_f64();
@@ -326,39 +221,14 @@ impl DeepRfm {
 
         observer.step_started(layer, Step::Agop);
         let projection = self.config.projection;
-        let mean_gradients = (projection == Projection::Centred)
-            .then(|| projection::mean_gradients(&kernel, &self.train, &train_kernel, &alpha));
-        // `none` and `class-means` need no AGOP; `centred` subtracts the mean gradients' part.
-        let normalised = match projection {
-            Projection::None => Mat::identity(dim_in, dim_in),
-            Projection::ClassMeans => projection::class_means_projection(&self.train, &self.labels, classes),
-            Projection::Agop | Projection::Centred | Projection::RandomSpectrum => {
-                let form = AgopForm::cheaper(self.train.nrows(), dim_in, classes);
-                let gradient_outer = agop_with(form, &kernel, &self.train, train_kernel, &alpha, offload).await?;
-                normalise_by_max(&match &mean_gradients {
-                    Some(means) => projection::centred_agop(&gradient_outer, means),
-                    None => gradient_outer,
-                })
-            }
-        };
-        // Symmetric in exact arithmetic; make it so in floating point before the eigensolver.
-        let normalised = (&normalised + normalised.transpose()) * 0.5;
+        let normalised = projection.matrix(&kernel, &self.train, &self.labels, train_kernel, &alpha, offload).await?;
         ensure_finite(&normalised, layer, "AGOP")?;
         lap(&mut seconds.agop);
 
         observer.step_started(layer, Step::Sqrt);
-        let (normalised, root) = match projection {
-            Projection::None => (normalised, projection::identity_root(dim_in)),
-            _ => {
-                let root = psd_sqrt(&normalised).ok_or_else(|| Error::NonFinite { layer, stage: "AGOP".into() })?;
-                if projection == Projection::RandomSpectrum {
-                    let basis = projection::random_orthonormal(dim_in, &mut self.projection_rng);
-                    projection::on_basis(&root.eigenvalues, &basis)
-                } else {
-                    (normalised, root)
-                }
-            }
-        };
+        let (normalised, root) = projection
+            .root(normalised, &mut self.projection_rng)
+            .ok_or_else(|| Error::NonFinite { layer, stage: "AGOP".into() })?;
         // Drawn now, so that the helper maps the rows it projects at once.
         let map = Arc::new(RandomFeatures::draw(
             self.config.feature,

@@ -1,79 +1,26 @@
-//! One Deep RFM config run over consecutive seeds, and the mean and spread of its numbers
-//! across them (the paper's figures average seeds 0, 1 and 2 and draw mean ± std).
+//! One Deep RFM config run over consecutive seeds (the paper's figures average seeds 0, 1 and 2
+//! and draw mean ± std; the spread itself is [`crate::spread`]'s).
 //!
 //! The seeds run one after another, each exactly as a single run of its seed (its own subset
 //! draw, its own random features), so that only one run's data is in memory at a time.
 
-use std::collections::BTreeMap;
-
+use crate::config::rfm::RfmConfig;
 use crate::data::mnist::Mnist;
 use crate::data::{DataConfig, Split};
 use crate::error::{Error, Result};
 use crate::parallel::Offload;
-use crate::report::{LayerReport, LayerSpread, RfmResult, SeedRun, Spread, StageSpreads};
-use crate::rfm::{DeepRfm, LayerObserver, RfmConfig};
+use crate::report::{LayerReport, RfmResult, SeedRun};
+use crate::rfm::{DeepRfm, LayerObserver};
 
-/// Most seeds one result averages.
-pub const MAX_SEEDS: usize = 5;
+// Re-exported: the limit on the seeds of a run is part of its config, the statistics over
+// seeds are their own module; both are what a reader of the runner looks for.
+pub use crate::config::rfm::MAX_SEEDS;
+pub use crate::spread::{across_seeds, spread};
 
 /// The seed of run `index` (0-based) of a config whose seed is `base`: `base + index`, wrapping
 /// past `u32::MAX` to 0.
 pub fn seed_of(base: u32, index: usize) -> u32 {
     base.wrapping_add(index as u32)
-}
-
-/// The mean and population standard deviation of `values`, and the same of their natural
-/// logarithms when every value is positive. Precondition: `values` is not empty.
-pub fn spread(values: &[f64]) -> Spread {
-    let (mean, std) = mean_and_std(values);
-    let logs: Option<Vec<f64>> = values.iter().map(|&v| (v > 0.0).then(|| v.ln())).collect();
-    let (log_mean, log_std) = match logs {
-        Some(logs) => {
-            let (m, s) = mean_and_std(&logs);
-            (Some(m), Some(s))
-        }
-        None => (None, None),
-    };
-    Spread { mean, std, log_mean, log_std }
-}
-
-/// Mean and population standard deviation (divided by the count, not count - 1).
-fn mean_and_std(values: &[f64]) -> (f64, f64) {
-    let count = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / count;
-    let variance = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / count;
-    (mean, variance.sqrt())
-}
-
-/// Per layer, the spread of every number over the runs that have computed it (a run that is
-/// still going counts for its layers so far). Layers no run has reached are left out.
-pub fn across_seeds(runs: &[SeedRun]) -> Vec<LayerSpread> {
-    let deepest = runs.iter().map(|r| r.layers.len()).max().unwrap_or(0);
-    (0..deepest)
-        .map(|index| {
-            let reports: Vec<&LayerReport> = runs.iter().filter_map(|r| r.layers.get(index)).collect();
-            let of =
-                |value: &dyn Fn(&LayerReport) -> f64| spread(&reports.iter().map(|r| value(r)).collect::<Vec<_>>());
-            let metrics = |stage: &dyn Fn(&LayerReport) -> crate::nc::Metrics| -> BTreeMap<String, Spread> {
-                let named: Vec<_> = reports.iter().map(|r| stage(r).named()).collect();
-                (0..named[0].len())
-                    .map(|m| (named[0][m].0.to_string(), spread(&named.iter().map(|n| n[m].1).collect::<Vec<_>>())))
-                    .collect()
-            };
-            let tests: Option<Vec<f64>> = reports.iter().map(|r| r.test_acc).collect();
-            LayerSpread {
-                layer: index + 1,
-                seeds: reports.len(),
-                train_acc: of(&|r| r.train_acc),
-                test_acc: tests.map(|t| spread(&t)),
-                stages: StageSpreads {
-                    x: metrics(&|r| r.stages.x),
-                    mx: metrics(&|r| r.stages.mx),
-                    phi_mx: metrics(&|r| r.stages.phi_mx),
-                },
-            }
-        })
-        .collect()
 }
 
 /// Loads the data split of a seed (the subset draw depends on it).

@@ -1,7 +1,7 @@
 //! Several seeds: each run exactly a single run of its seed, and their mean and spread.
 
 use agop_collapse::data::{self, DataConfig, DatasetSource};
-use agop_collapse::report::{LayerReport, RfmResult, StageSeconds};
+use agop_collapse::report::{LayerReport, RfmResult, StepSeconds};
 use agop_collapse::rfm::{DeepRfm, RfmConfig};
 use agop_collapse::seeds::{SeededRfm, seed_of, spread};
 
@@ -30,7 +30,7 @@ fn synthetic(config: &RfmConfig) -> agop_collapse::seeds::SplitLoader {
 
 /// The layers with their timings zeroed: everything else must repeat exactly.
 fn untimed(layers: &[LayerReport]) -> Vec<LayerReport> {
-    layers.iter().map(|l| LayerReport { seconds: StageSeconds::default(), ..l.clone() }).collect()
+    layers.iter().map(|l| LayerReport { seconds: StepSeconds::default(), ..l.clone() }).collect()
 }
 
 fn single_run(seed: u32) -> RfmResult {

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod csv;
+pub mod labels;
 pub mod mnist;
 pub mod synthetic;
 

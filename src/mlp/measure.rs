@@ -5,16 +5,16 @@
 //! Phi ("in"), `Phi V` ("Vt"), `Phi V S` ("SVt"), `Phi W^T` ("USVt", the same NC1 as "SVt" since
 //! U has orthonormal columns) and `ReLU(Phi W^T)` ("out").
 
+use crate::config::mlp::MlpConfig;
 use crate::data::Split;
+use crate::data::labels::{accuracy, argmax_rows, signed_one_hot};
 use crate::error::{Error, Result};
-use crate::kernel::{accuracy, argmax_rows, signed_one_hot};
 use crate::linalg::{
     Mat, all_finite, outer_gram, product, psd_sqrt, svd, symmetric_eigen, transpose_gram, transpose_product,
 };
 use crate::nc::{Metrics, measure};
 use crate::report::{DatasetSummary, MlpLayerReport, MlpMeasurement, MlpStages};
 
-use super::config::MlpConfig;
 use super::network::{Network, congruence, layer_sizes, mean_squared_error};
 
 /// The five measured stages of a hidden layer.

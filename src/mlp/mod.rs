@@ -14,11 +14,12 @@
 //! gradients are computed apart (natively the second on another thread) and added first half
 //! first, so the numbers do not depend on how many cores did the work.
 
-pub mod config;
 pub mod measure;
 pub mod network;
 
-pub use config::{MlpConfig, OutputInit};
+// Re-exported: the config of a run, with its limits, is where a reader of the engine looks.
+pub use crate::config::mlp as config;
+pub use crate::config::mlp::{MlpConfig, OutputInit};
 pub use measure::MlpStage;
 pub use network::{Adam, Network};
 

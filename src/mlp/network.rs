@@ -7,11 +7,10 @@
 
 use nalgebra::DMatrix;
 
+use crate::config::mlp::OutputInit;
 use crate::error::{Error, Result};
 use crate::linalg::{Element, Mat, convert, outer_gram, product, product_transpose, transpose_gram, transpose_product};
 use crate::rng::Stream;
-
-use super::config::OutputInit;
 
 /// Adam's decay rate of the gradient average (PyTorch's default).
 pub const BETA1: f64 = 0.9;

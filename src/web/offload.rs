@@ -163,7 +163,7 @@ impl Offload for WorkerOffload {
         let promise = self.run_job.call1(&JsValue::NULL, &job_message(&job)).map(Promise::from);
         drop(job);
         Box::pin(async move {
-            let failed = |e: JsValue| Error::Data(format!("the helper worker failed: {}", describe(&e)));
+            let failed = |e: JsValue| Error::Helper { helper: "worker", cause: describe(&e) };
             let answer = JsFuture::from(promise.map_err(failed)?).await.map_err(failed)?;
             take_matrix(&answer, "values")
         })
