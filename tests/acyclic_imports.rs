@@ -528,7 +528,7 @@ fn the_real_graph_sees_every_kind_of_import() {
         ("data::csv", "data::config"),       // `super::config::MAX_SAMPLES` inline
         ("plot::bars", "plot::nullable"),    // `deserialize_with = "super::nullable::numbers"`
         ("mlp", "config::mlp"),              // `pub use crate::config::mlp as config`
-        ("web::experiment", "web::offload"), // `use super::offload::...`
+        ("web::rfm", "web::offload"),        // `use super::offload::...`
         ("bin::main", "seeds"),              // `use agop_collapse::seeds::...`
         ("bin::main", "config::mlp"),        // `agop_collapse::mlp::MlpConfig`, re-exported
         ("bin::main", "mlp"),                // the same path, through mlp/mod.rs
