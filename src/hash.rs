@@ -8,11 +8,14 @@
 use std::str::FromStr;
 
 use crate::data::DatasetSource;
+use crate::config::rfm::MAX_SEEDS;
 use crate::mlp::MlpConfig;
 use crate::rfm::RfmConfig;
 
-/// One setting of a config `C`: its key in the hash, how to write it, how to read it, and
-/// whether it matters for a given config (synthetic-only settings are left out of MNIST links).
+/// One setting of a config `C`: its key in the hash (named once: the messages take it from
+/// here), how to write it, how to read it (an error says what is wrong with the value; the key
+/// is prefixed), and whether it matters for a given config (synthetic-only settings are left out
+/// of MNIST links).
 struct Setting<C> {
     key: &'static str,
     write: fn(&C) -> String,
@@ -20,13 +23,20 @@ struct Setting<C> {
     applies: fn(&C) -> bool,
 }
 
-fn parse<T: FromStr>(key: &str, value: &str, what: &str) -> Result<T, String> {
-    value.parse().map_err(|_| format!("invalid {key}: '{value}' is not {what}"))
+impl<C> Setting<C> {
+    /// Reads `value` into `config`, or says why not, naming the setting.
+    fn read_into(&self, config: &mut C, value: &str) -> Result<(), String> {
+        (self.read)(config, value).map_err(|why| format!("invalid {}: {why}", self.key))
+    }
+}
+
+fn parse<T: FromStr>(value: &str, what: &str) -> Result<T, String> {
+    value.parse().map_err(|_| format!("'{value}' is not {what}"))
 }
 
 /// Parses `value` into `slot`, or says that it is not `what`.
-fn set<T: FromStr>(slot: &mut T, key: &str, value: &str, what: &str) -> Result<(), String> {
-    *slot = parse(key, value, what)?;
+fn set<T: FromStr>(slot: &mut T, value: &str, what: &str) -> Result<(), String> {
+    *slot = parse(value, what)?;
     Ok(())
 }
 
@@ -55,7 +65,7 @@ const SETTINGS: [Setting<RfmConfig>; 21] = [
         read: |c, v| {
             let source: DatasetSource = v.parse()?;
             if let DatasetSource::Csv(_) = source {
-                return Err("invalid dataset: a CSV file cannot be opened from a link; load it again".into());
+                return Err("a CSV file cannot be opened from a link; load it again".into());
             }
             c.data.dataset = source;
             Ok(())
@@ -65,20 +75,20 @@ const SETTINGS: [Setting<RfmConfig>; 21] = [
     Setting {
         key: "n",
         write: |c| c.data.n_train.to_string(),
-        read: |c, v| set(&mut c.data.n_train, "n", v, "a whole number"),
+        read: |c, v| set(&mut c.data.n_train, v, "a whole number"),
         applies: always,
     },
     Setting {
         key: "test",
         write: |c| c.data.n_test.to_string(),
-        read: |c, v| set(&mut c.data.n_test, "test", v, "a whole number"),
+        read: |c, v| set(&mut c.data.n_test, v, "a whole number"),
         applies: always,
     },
     Setting {
         key: "digits",
         write: |c| c.data.digits.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(","),
         read: |c, v| {
-            let digits = v.split(',').map(|d| parse("digits", d.trim(), "a digit")).collect::<Result<Vec<u8>, _>>()?;
+            let digits = v.split(',').map(|d| parse(d.trim(), "a digit")).collect::<Result<Vec<u8>, _>>()?;
             c.data.digits = digits;
             Ok(())
         },
@@ -87,37 +97,37 @@ const SETTINGS: [Setting<RfmConfig>; 21] = [
     Setting {
         key: "pool",
         write: |c| c.data.pool.to_string(),
-        read: |c, v| set(&mut c.data.pool, "pool", v, "1 or 2"),
+        read: |c, v| set(&mut c.data.pool, v, "1 or 2"),
         applies: mnist_only,
     },
     Setting {
         key: "classes",
         write: |c| c.data.classes.to_string(),
-        read: |c, v| set(&mut c.data.classes, "classes", v, "a whole number"),
+        read: |c, v| set(&mut c.data.classes, v, "a whole number"),
         applies: synthetic_only,
     },
     Setting {
         key: "dim",
         write: |c| c.data.dim.to_string(),
-        read: |c, v| set(&mut c.data.dim, "dim", v, "a whole number"),
+        read: |c, v| set(&mut c.data.dim, v, "a whole number"),
         applies: synthetic_only,
     },
     Setting {
         key: "rank",
         write: |c| c.data.rank.to_string(),
-        read: |c, v| set(&mut c.data.rank, "rank", v, "a whole number"),
+        read: |c, v| set(&mut c.data.rank, v, "a whole number"),
         applies: synthetic_only,
     },
     Setting {
         key: "separation",
         write: |c| c.data.separation.to_string(),
-        read: |c, v| set(&mut c.data.separation, "separation", v, "a number"),
+        read: |c, v| set(&mut c.data.separation, v, "a number"),
         applies: synthetic_only,
     },
     Setting {
         key: "noise",
         write: |c| c.data.noise.to_string(),
-        read: |c, v| set(&mut c.data.noise, "noise", v, "a number"),
+        read: |c, v| set(&mut c.data.noise, v, "a number"),
         applies: synthetic_only,
     },
     Setting {
@@ -127,7 +137,7 @@ const SETTINGS: [Setting<RfmConfig>; 21] = [
             c.data.standardize = match v {
                 "1" | "true" => true,
                 "0" | "false" => false,
-                _ => return Err(format!("invalid standardize: '{v}' is not 1 or 0")),
+                _ => return Err(format!("'{v}' is not 1 or 0")),
             };
             Ok(())
         },
@@ -136,14 +146,14 @@ const SETTINGS: [Setting<RfmConfig>; 21] = [
     Setting {
         key: "depth",
         write: |c| c.depth.to_string(),
-        read: |c, v| set(&mut c.depth, "depth", v, "a whole number"),
+        read: |c, v| set(&mut c.depth, v, "a whole number"),
         applies: always,
     },
     Setting {
         key: "kernel",
         write: |c| c.kernel.name().to_string(),
         read: |c, v| {
-            c.kernel = v.parse().map_err(|e| format!("invalid kernel: {e}"))?;
+            c.kernel = v.parse()?;
             Ok(())
         },
         applies: always,
@@ -151,20 +161,20 @@ const SETTINGS: [Setting<RfmConfig>; 21] = [
     Setting {
         key: "bandwidth",
         write: |c| c.bandwidth.to_string(),
-        read: |c, v| set(&mut c.bandwidth, "bandwidth", v, "a number"),
+        read: |c, v| set(&mut c.bandwidth, v, "a number"),
         applies: always,
     },
     Setting {
         key: "ridge",
         write: |c| c.ridge.to_string(),
-        read: |c, v| set(&mut c.ridge, "ridge", v, "a number"),
+        read: |c, v| set(&mut c.ridge, v, "a number"),
         applies: always,
     },
     Setting {
         key: "feature",
         write: |c| c.feature.name().to_string(),
         read: |c, v| {
-            c.feature = v.parse().map_err(|e| format!("invalid feature: {e}"))?;
+            c.feature = v.parse()?;
             Ok(())
         },
         applies: always,
@@ -172,32 +182,32 @@ const SETTINGS: [Setting<RfmConfig>; 21] = [
     Setting {
         key: "width",
         write: |c| c.width.to_string(),
-        read: |c, v| set(&mut c.width, "width", v, "a whole number"),
+        read: |c, v| set(&mut c.width, v, "a whole number"),
         applies: always,
     },
     Setting {
         key: "sigma",
         write: |c| c.sigma.to_string(),
-        read: |c, v| set(&mut c.sigma, "sigma", v, "a number"),
+        read: |c, v| set(&mut c.sigma, v, "a number"),
         applies: cos_only,
     },
     Setting {
         key: "projection",
         write: |c| c.projection.name().to_string(),
-        read: |c, v| set(&mut c.projection, "projection", v, "agop, none, centred, class-means or random-spectrum"),
+        read: |c, v| set(&mut c.projection, v, "agop, none, centred, class-means or random-spectrum"),
         // Links of the paper's Deep RFM stay as they were.
         applies: |c| c.projection != crate::projection::Projection::Agop,
     },
     Setting {
         key: "seed",
         write: |c| c.seed.to_string(),
-        read: |c, v| set(&mut c.seed, "seed", v, "a whole number from 0 to 4294967295"),
+        read: |c, v| set(&mut c.seed, v, &format!("a whole number from 0 to {}", u32::MAX)),
         applies: always,
     },
     Setting {
         key: "seeds",
         write: |c| c.seeds.to_string(),
-        read: |c, v| set(&mut c.seeds, "seeds", v, "a whole number from 1 to 5"),
+        read: |c, v| set(&mut c.seeds, v, &format!("a whole number from 1 to {MAX_SEEDS}")),
         // Links of single runs stay as they were.
         applies: |c| c.seeds != 1,
     },
@@ -208,49 +218,49 @@ const NETWORK_SETTINGS: [Setting<MlpConfig>; 8] = [
     Setting {
         key: "net_depth",
         write: |c| c.depth.to_string(),
-        read: |c, v| set(&mut c.depth, "net_depth", v, "a whole number"),
+        read: |c, v| set(&mut c.depth, v, "a whole number"),
         applies: |_| true,
     },
     Setting {
         key: "net_width",
         write: |c| c.width.to_string(),
-        read: |c, v| set(&mut c.width, "net_width", v, "a whole number"),
+        read: |c, v| set(&mut c.width, v, "a whole number"),
         applies: |_| true,
     },
     Setting {
         key: "gain",
         write: |c| c.gain.to_string(),
-        read: |c, v| set(&mut c.gain, "gain", v, "a number"),
+        read: |c, v| set(&mut c.gain, v, "a number"),
         applies: |_| true,
     },
     Setting {
         key: "output_init",
         write: |c| c.output_init.name().to_string(),
-        read: |c, v| set(&mut c.output_init, "output_init", v, "torch or xavier"),
+        read: |c, v| set(&mut c.output_init, v, "torch or xavier"),
         applies: |_| true,
     },
     Setting {
         key: "lr",
         write: |c| c.learning_rate.to_string(),
-        read: |c, v| set(&mut c.learning_rate, "lr", v, "a number"),
+        read: |c, v| set(&mut c.learning_rate, v, "a number"),
         applies: |_| true,
     },
     Setting {
         key: "batch",
         write: |c| c.batch_size.to_string(),
-        read: |c, v| set(&mut c.batch_size, "batch", v, "a whole number"),
+        read: |c, v| set(&mut c.batch_size, v, "a whole number"),
         applies: |_| true,
     },
     Setting {
         key: "epochs",
         write: |c| c.epochs.to_string(),
-        read: |c, v| set(&mut c.epochs, "epochs", v, "a whole number"),
+        read: |c, v| set(&mut c.epochs, v, "a whole number"),
         applies: |_| true,
     },
     Setting {
         key: "every",
         write: |c| c.measure_every.to_string(),
-        read: |c, v| set(&mut c.measure_every, "every", v, "a whole number"),
+        read: |c, v| set(&mut c.measure_every, v, "a whole number"),
         applies: |_| true,
     },
 ];
@@ -292,7 +302,7 @@ fn apply_settings<C: Clone>(
         .filter_map(|s| pairs.iter().rev().find(|(k, _)| k == s.key).map(|(_, v)| (s, v.as_str())))
         .collect();
     let mut all = config.clone();
-    if present.iter().all(|(setting, value)| (setting.read)(&mut all, value).is_ok()) && validate(&all).is_ok() {
+    if present.iter().all(|(setting, value)| setting.read_into(&mut all, value).is_ok()) && validate(&all).is_ok() {
         *config = all;
         return;
     }
@@ -301,7 +311,7 @@ fn apply_settings<C: Clone>(
         let mut rejected = Vec::new();
         for (setting, value) in pending.iter().copied() {
             let mut candidate = config.clone();
-            match (setting.read)(&mut candidate, value).and_then(|()| validate(&candidate).map_err(|e| e.to_string())) {
+            match setting.read_into(&mut candidate, value).and_then(|()| validate(&candidate).map_err(|e| e.to_string())) {
                 Ok(()) => *config = candidate,
                 Err(message) => rejected.push((setting, value, message)),
             }

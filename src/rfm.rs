@@ -86,6 +86,9 @@ pub trait LayerObserver {
     fn step_started(&mut self, _layer: usize, _step: Step) {}
     /// The training features of `stage` at `layer` (rows = samples, in the order of the labels).
     fn stage_features(&mut self, _layer: usize, _stage: Stage, _features: &Mat) {}
+    /// The kernel matrix of `layer` between its training samples (rows and columns in the
+    /// order of the labels).
+    fn kernel_computed(&mut self, _layer: usize, _kernel: &Mat) {}
     /// The normalised AGOP `M` of `layer` and its square root with the spectrum.
     fn agop_computed(&mut self, _layer: usize, _m: &Mat, _root: &PsdSqrt) {}
 }
@@ -210,6 +213,7 @@ impl DeepRfm {
         };
         ensure_finite(&train_kernel.values, layer, "kernel")?;
         lap(&mut seconds.kernel);
+        observer.kernel_computed(layer, &train_kernel.values);
 
         observer.step_started(layer, Step::Solve);
         let alpha = solve_spd(&train_kernel.values, self.config.ridge, &self.targets)

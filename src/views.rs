@@ -22,12 +22,7 @@ pub struct GramPicture {
 /// Under collapse it becomes blocks of 1 on the diagonal and -1/(K-1) elsewhere.
 /// Preconditions: `labels.len() == features.nrows()`, labels in `0..classes`.
 pub fn gram_picture(features: &Mat, labels: &[usize], classes: usize, per_class: usize) -> GramPicture {
-    let mut chosen = Vec::new();
-    let mut class_starts = Vec::with_capacity(classes);
-    for class in 0..classes {
-        class_starts.push(chosen.len());
-        chosen.extend((0..labels.len()).filter(|&i| labels[i] == class).take(per_class));
-    }
+    let (chosen, class_starts) = shown_samples(labels, classes, per_class);
     let mean = features.row_mean();
     let mut shown = features.select_rows(&chosen);
     for mut row in shown.row_iter_mut() {
@@ -37,6 +32,29 @@ pub fn gram_picture(features: &Mat, labels: &[usize], classes: usize, per_class:
     let gram = outer_gram(&shown);
     let size = chosen.len();
     let values = (0..size * size).map(|k| gram[(k / size, k % size)] as f32).collect();
+    GramPicture { size, values, class_starts }
+}
+
+/// The samples a picture shows: the first `per_class` of every class, sorted by class, and
+/// where each class starts among them.
+fn shown_samples(labels: &[usize], classes: usize, per_class: usize) -> (Vec<usize>, Vec<usize>) {
+    let mut chosen = Vec::new();
+    let mut class_starts = Vec::with_capacity(classes);
+    for class in 0..classes {
+        class_starts.push(chosen.len());
+        chosen.extend((0..labels.len()).filter(|&i| labels[i] == class).take(per_class));
+    }
+    (chosen, class_starts)
+}
+
+/// The kernel matrix `kernel` (N x N, between the samples of `labels`) at the samples a Gram
+/// picture of the same arguments shows, sorted by class: its values as they are (a Laplace or
+/// Gaussian kernel's lie in (0, 1]). Preconditions: as for [`gram_picture`], `kernel` square of
+/// side `labels.len()`.
+pub fn kernel_picture(kernel: &Mat, labels: &[usize], classes: usize, per_class: usize) -> GramPicture {
+    let (chosen, class_starts) = shown_samples(labels, classes, per_class);
+    let size = chosen.len();
+    let values = (0..size * size).map(|k| kernel[(chosen[k / size], chosen[k % size])] as f32).collect();
     GramPicture { size, values, class_starts }
 }
 

@@ -1,5 +1,5 @@
 // "Inside one layer": the moves of one Deep RFM layer as small pictures, stepped through one at a
-// time: the Gram picture of its input X, the AGOP M of its kernel machine, the Gram of X M^1/2
+// time: the Gram picture of its input X, the kernel matrix, the AGOP M of its kernel machine, the Gram of X M^1/2
 // (MX) and of the random map's output (PhiMX), each with NC1 after it.
 import { drawHeatmap, drawImageGrid, drawLineChart } from './pkg/agop_collapse.js';
 
@@ -8,23 +8,31 @@ const $ = (id) => document.getElementById(id);
 /** The sub-steps, in order: the picture's id suffix, its label and what it shows. */
 export const SUB_STEPS = [
   { id: 'X', label: 'X: the input', text: 'The layer\'s input, each sample scaled to length 1. Its Gram picture: cosine similarity of every pair of samples (centred), sorted by class.' },
+  { id: 'kernel', label: 'K: the kernel', text: 'The kernel matrix the machine is fitted with, for every pair of samples shown (the same as in the Gram picture), from its lowest value (dark blue) to its highest (yellow): KERNEL. The machine\'s predictions are weighted sums of its columns.' },
   { id: 'agop', label: 'M: the AGOP', text: 'A kernel machine is fitted to the labels; M is the average, over the training samples, of the outer product of its gradients: the directions its predictions depend on. On digits at layer 1, its diagonal as an image; otherwise its largest eigenvalues.' },
   { id: 'MX', label: 'MX: projected', text: 'The data multiplied by M^1/2: directions M weighs heavily are stretched, the others shrunk. Samples of a class move together.' },
   { id: 'PhiMX', label: 'PhiMX: random map', text: 'A random, untrained map, ReLU(W x) with fresh random weights: it does not know the labels. Its output is the next layer\'s input.' },
 ];
 
 let current = 0;
-let drawn = null; // { report, views }
+let drawn = null; // { report, views, kernel }
 
-/** NC1 after a sub-step (the AGOP changes no features: it is measured at MX). */
+/** The formula of each kernel, for the kernel sub-step's text. */
+const KERNEL_FORMULAS = {
+  laplace: 'k(x, z) = exp(-||x - z|| / L), Laplace',
+  gaussian: 'k(x, z) = exp(-||x - z||² / (2 L²)), Gaussian',
+  linear: 'k(x, z) = x · z, linear',
+};
+
+/** NC1 after a sub-step (the kernel and the AGOP change no features: NC1 is measured at X and MX). */
 function nc1After(report, id) {
-  const stage = id === 'agop' ? null : id;
+  const stage = ['kernel', 'agop'].includes(id) ? null : id;
   return stage ? report.stages[stage].nc1 : null;
 }
 
 /** Draws the pictures of one layer (its report and views, the first seed's) and marks the current sub-step. */
-export function drawMechanism(report, views) {
-  drawn = { report, views };
+export function drawMechanism(report, views, kernel = 'laplace') {
+  drawn = { report, views, kernel };
   const figure = $('mechanism');
   if (!figure || !report || !views) return;
   $('mechanism-layer').textContent = `layer ${report.layer}`;
@@ -32,7 +40,17 @@ export function drawMechanism(report, views) {
     const canvas = $(`mech-${step.id}`);
     const nc1 = nc1After(report, step.id);
     $(`mech-${step.id}-label`).textContent = nc1 === null ? step.label : `${step.label} · NC1 ${nc1.toPrecision(2)}`;
-    if (step.id === 'agop') {
+    if (step.id === 'kernel') {
+      if (views.kernel) {
+        const { size, values, classStarts } = views.kernel;
+        let [low, high] = [Infinity, -Infinity];
+        for (const v of values) {
+          low = Math.min(low, v);
+          high = Math.max(high, v);
+        }
+        drawHeatmap(canvas, values, size, size, low, high > low ? high : low + 1, false, classStarts);
+      }
+    } else if (step.id === 'agop') {
       if (views.agop) {
         const { diagonal, shape } = views.agop;
         drawImageGrid(canvas, diagonal, 1, shape[0], shape[1], false);
@@ -60,7 +78,8 @@ export function showSubStep(index) {
   });
   const step = SUB_STEPS[current];
   const nc1 = drawn?.report ? nc1After(drawn.report, step.id) : null;
-  $('mechanism-text').textContent = `${current + 1} of ${SUB_STEPS.length}. ${step.text}${nc1 === null ? '' : ` NC1 here: ${nc1.toPrecision(3)}.`}`;
+  const text = step.text.replace('KERNEL', KERNEL_FORMULAS[drawn?.kernel ?? 'laplace'] ?? drawn.kernel);
+  $('mechanism-text').textContent = `${current + 1} of ${SUB_STEPS.length}. ${text}${nc1 === null ? '' : ` NC1 here: ${nc1.toPrecision(3)}.`}`;
   $('mech-back').disabled = current === 0;
   $('mech-next').disabled = current === SUB_STEPS.length - 1;
 }

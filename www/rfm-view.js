@@ -91,7 +91,7 @@ export function redrawPictures() {
   const { stage } = state.view;
   const classNames = shown.result?.dataset?.class_names ?? [];
   drawPictures(shown.layers[index], shown.views[index], stage, classNames, pcaSigns(stage, index));
-  drawMechanism(shown.layers[index], shown.views[index]);
+  drawMechanism(shown.layers[index], shown.views[index], shown.result.config.kernel);
   drawStrip(shown.layers, shown.views, stage, stripLayers(), index + 1, (layer) => {
     showLayer(layer);
     redrawPictures();

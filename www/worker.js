@@ -55,6 +55,7 @@ function transferables(views) {
   for (const stage of ['X', 'MX', 'PhiMX']) {
     if (views[stage]) buffers.push(views[stage].gram.values.buffer, views[stage].pca.buffer);
   }
+  if (views.kernel) buffers.push(views.kernel.values.buffer);
   if (views.agop) buffers.push(views.agop.diagonal.buffer, views.agop.eigenvectors.buffer);
   return buffers;
 }

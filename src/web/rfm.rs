@@ -14,7 +14,7 @@ use crate::linalg::{Mat, PsdSqrt};
 use crate::report::{LayerReport, LayerSpread};
 use crate::rfm::{LayerObserver, Stage, Step};
 use crate::seeds::{SeededRfm, split_loader};
-use crate::views::{gram_picture, pca_2d};
+use crate::views::{GramPicture, gram_picture, kernel_picture, pca_2d};
 
 use super::offload::WorkerOffload;
 use super::{page_data, parse_rfm_config};
@@ -105,8 +105,9 @@ impl RfmRun {
     }
 
     /// The pictures of the last computed layer: `{ X | MX | PhiMX: { gram: { size, values,
-    /// classStarts }, pca: Float32Array of x, y pairs }, labels, agop: { diagonal, eigenvectors,
-    /// count, shape } | undefined }` (typed arrays, ready to transfer to the page).
+    /// classStarts }, pca: Float32Array of x, y pairs }, kernel: { size, values, classStarts }
+    /// (the kernel matrix at the Gram picture's samples), labels, agop: { diagonal,
+    /// eigenvectors, count, shape } | undefined }` (typed arrays, ready to transfer to the page).
     pub fn views(&self) -> Result<Object, JsError> {
         Ok(self.borrow()?.views.clone())
     }
@@ -168,6 +169,16 @@ fn set(target: &Object, key: &str, value: &JsValue) {
     Reflect::set(target, &JsValue::from_str(key), value).expect("setting a property of a plain object");
 }
 
+/// A picture as `{ size, values, classStarts }` (typed arrays, ready to transfer).
+fn picture_object(picture: &GramPicture) -> Object {
+    let object = Object::new();
+    set(&object, "size", &JsValue::from(picture.size as u32));
+    set(&object, "values", &Float32Array::from(picture.values.as_slice()));
+    let starts: Vec<u32> = picture.class_starts.iter().map(|&s| s as u32).collect();
+    set(&object, "classStarts", &Uint32Array::from(starts.as_slice()));
+    object
+}
+
 fn floats(values: impl Iterator<Item = f64>) -> Float32Array {
     let values: Vec<f32> = values.map(|v| v as f32).collect();
     Float32Array::from(values.as_slice())
@@ -186,19 +197,22 @@ impl LayerObserver for Pictures<'_> {
         }
         let per_class = (GRAM_SAMPLES / self.classes).max(2);
         let gram = gram_picture(features, self.labels, self.classes, per_class);
-        let gram_object = Object::new();
-        set(&gram_object, "size", &JsValue::from(gram.size as u32));
-        set(&gram_object, "values", &Float32Array::from(gram.values.as_slice()));
-        let starts: Vec<u32> = gram.class_starts.iter().map(|&s| s as u32).collect();
-        set(&gram_object, "classStarts", &Uint32Array::from(starts.as_slice()));
         let stage_object = Object::new();
-        set(&stage_object, "gram", &gram_object);
+        set(&stage_object, "gram", &picture_object(&gram));
         set(&stage_object, "pca", &floats(pca_2d(features).into_iter().flatten()));
         set(&self.views, stage.name(), &stage_object);
         if stage == Stage::X {
             let labels: Vec<u32> = self.labels.iter().map(|&l| l as u32).collect();
             set(&self.views, "labels", &Uint32Array::from(labels.as_slice()));
         }
+    }
+
+    fn kernel_computed(&mut self, _layer: usize, kernel: &Mat) {
+        if !self.draw {
+            return;
+        }
+        let per_class = (GRAM_SAMPLES / self.classes).max(2);
+        set(&self.views, "kernel", &picture_object(&kernel_picture(kernel, self.labels, self.classes, per_class)));
     }
 
     fn agop_computed(&mut self, _layer: usize, m: &Mat, root: &PsdSqrt) {

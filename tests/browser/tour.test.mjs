@@ -125,9 +125,30 @@ test('tour=N opens step N; tour=0 folds it; a step that does not exist opens ste
   await close();
 });
 
-test('the embed mode starts without the tour', async () => {
-  const { page, close } = await openPage(lab, '/?embed=1#n=200&test=0&depth=2');
-  assert.equal(await page.evaluate(() => window.lab.tour.step), 0);
-  assert.equal(await page.isVisible('#tour-body'), false);
-  await close();
+test('the embed code renders a titled, captioned, drawn lab without the tour', async () => {
+  const { page: lab0, close: closeLab } = await openPage(lab, '/#n=200&test=0&depth=2');
+  const code = await lab0.evaluate(async () => (await import('./embed.js')).embedCode(location.hash));
+  await closeLab();
+  assert.match(code, /autorun=1/);
+  const context = await lab.browser.newContext({ viewport: { width: 900, height: 900 } });
+  const page = await context.newPage();
+  await page.setContent(`<!doctype html><body style="margin:0">${code.replace(/<script>[\s\S]*<\/script>/, '')}</body>`);
+  const child = await (async () => {
+    for (let i = 0; i < 100; i += 1) {
+      const frame = page.frames().find((f) => f.url().includes('embed=1'));
+      if (frame) return frame;
+      await page.waitForTimeout(100);
+    }
+    throw new Error('the embedded lab did not load');
+  })();
+  await child.waitForFunction(() => window.lab?.state === 'done', null, { timeout: 60_000 });
+  assert.equal(await child.evaluate(() => window.lab.tour.step), 0, 'no tour in an embed');
+  assert.equal(await child.isVisible('#tour'), false);
+  assert.equal(await child.isVisible('#embed-heading'), true, 'a title');
+  assert.match(await child.locator('#embed-heading').textContent(), /open the full lab.*the paper/s);
+  assert.match(await child.getAttribute('#embed-heading a.full-lab', 'href'), /#n=200&test=0.*depth=2/);
+  const captions = await child.$$eval('.embed-caption', (lines) => lines.filter((l) => l.offsetParent !== null).map((l) => l.closest('[data-chart]').dataset.chart));
+  assert.deepEqual(captions.sort(), ['gram', 'nc1', 'nc2'], 'one caption per chart shown');
+  for (const id of ['chart-nc1', 'chart-nc2', 'chart-gram']) assert.ok(await inkedShare(child, id) > 0.01, `${id} drawn`);
+  await context.close();
 });
