@@ -159,6 +159,7 @@ fn help_explains_every_flag() {
         "--no-standardize",
         "--seed",
         "--seeds",
+        "--link",
     ] {
         let line = help_line(&help, flag);
         assert!(line.len() > flag.len() + 20, "{flag} has no explanation: {line}");
