@@ -53,8 +53,11 @@ function metricOf(r, { stage, metric = 'nc1' }, layer = 'last') {
   return value;
 }
 const fmt = (x) => (typeof x === 'number' ? Number(x.toPrecision(3)) : x);
+/** The numbers the current check measured, for the test's report. */
+let measured = [];
 /** `value` lies in [c.min, c.max] (either bound optional). */
 function within(value, c, what) {
+  measured.push(`${what} = ${fmt(value)}`);
   if (c.min !== undefined) assert.ok(value >= c.min, `${what} = ${fmt(value)}, expected at least ${c.min}`);
   if (c.max !== undefined) assert.ok(value <= c.max, `${what} = ${fmt(value)}, expected at most ${c.max}`);
 }
@@ -76,6 +79,7 @@ export const CLAIMS = {
   below(r, c) {
     for (const layer of layerList(r, c.layers)) {
       const [lo, up] = [metricOf(r, { ...c, stage: c.lower }, layer), metricOf(r, { ...c, stage: c.upper }, layer)];
+      measured.push(`layer ${layer}: ${c.lower} ${fmt(lo)}, ${c.upper} ${fmt(up)}`);
       assert.ok(lo < up, `layer ${layer}: ${c.lower} ${fmt(lo)} is not below ${c.upper} ${fmt(up)}`);
     }
   },
@@ -110,11 +114,12 @@ export const CLAIMS = {
   /** The metric at layer `layer` (last) over that of run `than` lies in [min, max]. */
   compare(r, c, others) {
     const layer = c.layer ?? 'last';
-    within(metricOf(r, c, layer) / metricOf(others[c.than], c, layer), c, `${c.metric ?? 'nc1'} of ${c.stage ?? ''} at layer ${layer}, over that of ${c.than}`);
+    within(metricOf(r, c, layer) / metricOf(others[c.than], c, layer), c, `${c.metric ?? 'nc1'}${c.stage ? ` of ${c.stage}` : ''} at layer ${layer}, over that of ${c.than}`);
   },
   /** The metric rises strictly from this run through the runs of `order`, at layer `layer` (last). */
   increasing(r, c, others) {
     const values = [r, ...c.order.map((name) => others[name])].map((run) => metricOf(run, c, c.layer ?? 'last'));
+    measured.push(`${c.metric ?? 'nc1'} of ${c.stage}: ${values.map(fmt).join(', ')}`);
     for (let i = 1; i < values.length; i += 1) {
       assert.ok(values[i] > values[i - 1], `not increasing: ${values.map(fmt).join(', ')}`);
     }
@@ -122,6 +127,7 @@ export const CLAIMS = {
   /** The metric does not change from stage to stage nor from layer to layer (relative `tolerance`, 1e-9). */
   constant(r, c) {
     const first = metricOf(r, { ...c, stage: 'X' }, 1);
+    measured.push(`${c.metric ?? 'nc1'} = ${fmt(first)} at layer 1, stage X`);
     for (const layer of layerList(r)) {
       for (const stage of ['X', 'MX', 'PhiMX']) {
         const value = metricOf(r, { ...c, stage }, layer);
@@ -158,6 +164,7 @@ export const CLAIMS = {
       const [up, lo] = [l.stages[c.upper].nc1, l.stages[c.lower].nc1];
       const drop = up.log_mean - lo.log_mean;
       const spread = Math.max(up.log_std, lo.log_std);
+      measured.push(`layer ${l.layer}: log drop ${fmt(drop)}, log-std ${fmt(spread)}`);
       assert.ok(drop > c.factor * spread, `layer ${l.layer}: drop ${fmt(drop)} against spread ${fmt(spread)}`);
     }
   },
@@ -175,6 +182,7 @@ export const CLAIMS = {
   plateau(r, c) {
     const [a, b] = [measurement(r, c.from), measurement(r, c.to)];
     const tolerance = c.tolerance ?? 0.01;
+    measured.push(`loss ${fmt(a.train_loss)} at epoch ${c.from}, ${fmt(b.train_loss)} at ${c.to}; train accuracy ${fmt(b.train_acc)}`);
     assert.ok(Math.abs(a.train_loss - b.train_loss) <= tolerance * a.train_loss, `loss ${fmt(a.train_loss)} then ${fmt(b.train_loss)}`);
     assert.ok(b.train_acc <= c.maxAcc, `train accuracy ${fmt(b.train_acc)} at epoch ${c.to}`);
   },
@@ -213,6 +221,7 @@ export const CLAIMS = {
     const pair = [measurement(r), measurement(others[c.than])];
     const [mine, theirs] = c.reverse ? pair.reverse() : pair;
     mine.layers.forEach((l, i) => {
+      measured.push(`layer ${l.layer}: NFA ${fmt(l.nfa)}, ${c.than} ${fmt(theirs.layers[i].nfa)}`);
       assert.ok(l.nfa < theirs.layers[i].nfa, `layer ${l.layer}: NFA ${fmt(l.nfa)}, ${c.than} ${fmt(theirs.layers[i].nfa)}`);
     });
   },
@@ -267,13 +276,15 @@ for (const preset of PRESETS) {
     for (const check of preset.checks ?? []) {
       const program = check.program ?? 'rfm';
       const change = check.change ? ` with ${JSON.stringify(check.change)}` : '';
-      await t.test(`${check.says} [${check.claim}${change}]`, async () => {
+      await t.test(`${check.says} [${check.claim}${change}]`, async (st) => {
         const result = await resultOf(program, linkOf(preset, check.change));
         const others = {};
         for (const [name, other] of Object.entries(check.against ?? {})) {
           others[name] = await resultOf(program, linkOf(preset, other));
         }
+        measured = [];
         CLAIMS[check.claim](result, check, others);
+        for (const line of measured) st.diagnostic(line);
         for (const broken of inversions(check)) {
           assert.throws(() => CLAIMS[broken.claim](result, broken, others), assert.AssertionError,
             `this check passes even when broken: ${JSON.stringify(broken)}`);
