@@ -30,16 +30,28 @@ function linkOf(preset, change = {}) {
   return decodeURIComponent(params.toString());
 }
 
+/** The Result JSON of `program` on `link`, from a new run. */
+const run = (program, link) => promisify(execFile)(cli, [program, '--link', link, ...mnist], { cwd: root, maxBuffer: 1 << 28 })
+  .then(({ stdout }) => JSON.parse(stdout));
 const runs = new Map();
 /** The Result JSON of `program` on `link`, run once. */
 function resultOf(program, link) {
   const key = `${program} ${link}`;
-  if (!runs.has(key)) {
-    runs.set(key, promisify(execFile)(cli, [program, '--link', link, ...mnist], { cwd: root, maxBuffer: 1 << 28 })
-      .then(({ stdout }) => JSON.parse(stdout)));
-  }
+  if (!runs.has(key)) runs.set(key, run(program, link));
   return runs.get(key);
 }
+/** The Result JSON of `program` on `link` from a new run, which later checks then use. */
+function rerun(program, link) {
+  runs.set(`${program} ${link}`, run(program, link));
+  return resultOf(program, link);
+}
+
+/**
+ * Claims about time. Other work on the machine can slow one run and not the other, so a failed
+ * timing claim is measured again, on new runs, up to twice; its bounds are loose as well.
+ */
+const TIMING = new Set(['seconds_ratio', 'layer_seconds_ratio']);
+const TIMING_ATTEMPTS = 3;
 
 // Reading a Deep RFM result. Layers count from 1; 'last' is the last one.
 const layerAt = (r, layer = 'last') => (layer === 'last' ? r.layers.at(-1) : r.layers[layer - 1]);
@@ -152,10 +164,15 @@ export const CLAIMS = {
   seconds_ratio(r, c, others) {
     within(r.seconds_total / others[c.than].seconds_total, c, `seconds over those of ${c.than}`);
   },
-  /** The seconds of step `step` summed over layers, over those of run `than`, lie in [min, max]. */
-  step_seconds_ratio(r, c, others) {
-    const total = (run) => run.layers.reduce((sum, l) => sum + l.seconds[c.step], 0);
-    within(total(r) / total(others[c.than]), c, `${c.step} seconds over those of ${c.than}`);
+  /**
+   * The seconds of a layer (of its step `step`, else all of it), over those of run `than`, lie in
+   * [min, max]; each run's seconds are those of its quickest layer from layer 2 on (layer 1 reads
+   * the raw pixels), the least disturbed by other work on the machine.
+   */
+  layer_seconds_ratio(r, c, others) {
+    const quickest = (run) => Math.min(...run.layers.slice(1).map((l) => (c.step ? l.seconds[c.step]
+      : Object.values(l.seconds).reduce((a, b) => a + b, 0))));
+    within(quickest(r) / quickest(others[c.than]), c, `${c.step ?? 'layer'} seconds over those of ${c.than}`);
   },
   /** Several seeds: at every layer the log drop from `upper` to `lower` exceeds `factor` times either stage's log-std. */
   drop_beyond_spread(r, c) {
@@ -277,13 +294,24 @@ for (const preset of PRESETS) {
       const program = check.program ?? 'rfm';
       const change = check.change ? ` with ${JSON.stringify(check.change)}` : '';
       await t.test(`${check.says} [${check.claim}${change}]`, async (st) => {
-        const result = await resultOf(program, linkOf(preset, check.change));
-        const others = {};
-        for (const [name, other] of Object.entries(check.against ?? {})) {
-          others[name] = await resultOf(program, linkOf(preset, other));
+        let result;
+        let others;
+        for (let attempt = 1; ; attempt += 1) {
+          const get = attempt === 1 ? resultOf : rerun;
+          result = await get(program, linkOf(preset, check.change));
+          others = {};
+          for (const [name, other] of Object.entries(check.against ?? {})) {
+            others[name] = await get(program, linkOf(preset, other));
+          }
+          measured = [];
+          try {
+            CLAIMS[check.claim](result, check, others);
+            break;
+          } catch (error) {
+            if (!TIMING.has(check.claim) || attempt === TIMING_ATTEMPTS || !(error instanceof assert.AssertionError)) throw error;
+            st.diagnostic(`attempt ${attempt}: ${error.message}; measuring again`);
+          }
         }
-        measured = [];
-        CLAIMS[check.claim](result, check, others);
         for (const line of measured) st.diagnostic(line);
         for (const broken of inversions(check)) {
           assert.throws(() => CLAIMS[broken.claim](result, broken, others), assert.AssertionError,
