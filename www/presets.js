@@ -162,7 +162,7 @@ export const PRESETS = [
       + 'then the loss falls and the first layers collapse, most of it already at S V^T (shares above one half in layers 1 to 3); '
       + 'layers 4 and 5 barely collapse (layer 4\'s share is greyed, layer 5\'s near zero). Test accuracy ends near 0.8.',
     checks: [
-      { says: 'a plateau (epochs 20 to 40)', program: 'mlp', claim: 'plateau', from: 20, to: 40, maxAcc: 0.25 },
+      { says: 'a plateau (epochs 20 to 40)', program: 'mlp', claim: 'plateau', from: 20, to: 40, tolerance: 0.02, maxAcc: 0.3 },
       { says: 'then the loss falls', program: 'mlp', claim: 'net_metric', key: 'train_loss', max: 0.01 },
       { says: 'the first layers collapse, shares above one half in layers 1 to 3', program: 'mlp', claim: 'net_layers', layers: [1, 2, 3], minFall: 1.5, minShare: 0.5 },
       { says: 'layers 4 and 5 barely collapse', program: 'mlp', claim: 'net_layers', layers: [4, 5], maxFall: 1.6 },
@@ -181,7 +181,7 @@ export const PRESETS = [
       + 'where the default fits half the digits) and ends near 0.5 in test accuracy instead of 0.8.',
     checks: [
       { says: 'at epoch 60 it is at chance', program: 'mlp', claim: 'net_metric', epoch: 60, key: 'train_acc', max: 0.15 },
-      { says: 'the default fits half the digits at epoch 60', program: 'mlp', change: { output_init: null }, claim: 'net_metric', epoch: 60, key: 'train_acc', min: 0.4 },
+      { says: 'the default fits half the digits at epoch 60', program: 'mlp', change: { output_init: null }, claim: 'net_metric', epoch: 60, key: 'train_acc', min: 0.35, max: 0.7 },
       { says: 'ends near 0.5 in test accuracy', program: 'mlp', claim: 'net_metric', key: 'test_acc', min: 0.4, max: 0.65 },
       { says: 'the default ends near 0.8', program: 'mlp', change: { output_init: null }, claim: 'net_metric', key: 'test_acc', min: 0.72, max: 0.88 },
     ],
