@@ -134,6 +134,8 @@ run_tests() {
   ensure_chromium
   log "running the Rust tests"
   cargo test --release --features cli
+  log "checking every exercise's text against its runs (a few minutes)"
+  node --test tests/exercises.test.mjs
   build_testing_wasm
   log "running the browser tests"
   node --test --test-concurrency=1 tests/browser/

@@ -159,6 +159,7 @@ fn help_explains_every_flag() {
         "--no-standardize",
         "--seed",
         "--seeds",
+        "--link",
     ] {
         let line = help_line(&help, flag);
         assert!(line.len() > flag.len() + 20, "{flag} has no explanation: {line}");
@@ -266,4 +267,74 @@ fn mlp_help_explains_every_flag_with_its_default() {
         assert!(line.len() > flag.len() + 20 && line.contains("[default: "), "{flag}: {line}");
     }
     assert!(help.contains("--no-standardize"));
+}
+
+/// The JSON result of a run that must succeed.
+fn json_of(args: &[&str]) -> Value {
+    let out = run(args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `--link` reads a page's hash: the same config as the flags that say the same, flags given as
+/// well override it, and a value the page would replace by its default is an error.
+#[test]
+fn a_link_sets_the_config_as_the_page_reads_it() {
+    let link = "#dataset=synthetic&n=120&test=0&classes=4&dim=30&rank=3&standardize=0&depth=2&kernel=gaussian&width=64&seed=7&preset=x";
+    let by_link = json_of(&["rfm", "--link", link]);
+    let by_flags = json_of(&[
+        "rfm",
+        "--dataset",
+        "synthetic",
+        "--n-train",
+        "120",
+        "--n-test",
+        "0",
+        "--classes",
+        "4",
+        "--dim",
+        "30",
+        "--rank",
+        "3",
+        "--no-standardize",
+        "--depth",
+        "2",
+        "--kernel",
+        "gaussian",
+        "--width",
+        "64",
+        "--seed",
+        "7",
+    ]);
+    assert_eq!(by_link["config"], by_flags["config"]);
+    assert_eq!(by_link["layers"][1]["stages"]["MX"]["nc1"], by_flags["layers"][1]["stages"]["MX"]["nc1"]);
+    let overridden = json_of(&["rfm", "--link", link, "--rank", "10", "--depth", "1"]);
+    assert_eq!(
+        (overridden["config"]["data"]["rank"].as_u64(), overridden["config"]["depth"].as_u64()),
+        (Some(10), Some(1))
+    );
+    assert_eq!(overridden["config"]["kernel"], "gaussian");
+
+    let net = json_of(&[
+        "mlp",
+        "--link",
+        "n=100&test=50&net_depth=2&net_width=32&gain=0.5&epochs=2&every=1&seed=3",
+        "--lr",
+        "0.01",
+    ]);
+    let config = &net["config"];
+    assert_eq!(
+        (config["depth"].as_u64(), config["width"].as_u64(), config["epochs"].as_u64()),
+        (Some(2), Some(32), Some(2))
+    );
+    assert_eq!(
+        (config["gain"].as_f64(), config["learning_rate"].as_f64(), config["seed"].as_u64()),
+        (Some(0.5), Some(0.01), Some(3))
+    );
+    assert_eq!(config["data"]["n_train"], 100);
+
+    fails_with_one_line(&["rfm", "--link", "depth=0"], "depth");
+    fails_with_one_line(&["rfm", "--link", "n=200&kernel=cubic"], "cubic");
+    fails_with_one_line(&["rfm", "--link", "n=200&colour=red"], "colour");
+    fails_with_one_line(&["mlp", "--link", "n=100&gain=-1"], "gain");
 }

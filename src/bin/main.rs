@@ -45,6 +45,11 @@ enum Command {
 /// The data flags every experiment shares.
 #[derive(Args)]
 struct DataArgs {
+    /// A link's hash (`dataset=mnist&n=1000&depth=8&...`, as the page writes it, leading `#`
+    /// optional) as the starting config; flags given as well override its values. A value the
+    /// page would replace by its default is an error here.
+    #[arg(long)]
+    link: Option<String>,
     /// Data: mnist, synthetic, or csv:PATH (label column plus numeric features).
     #[arg(long)]
     dataset: Option<DatasetSource>,
@@ -97,7 +102,7 @@ impl DataArgs {
             separation: self.separation.unwrap_or(defaults.separation),
             noise: self.noise.unwrap_or(defaults.noise),
             rank: self.rank.unwrap_or(defaults.rank),
-            standardize: !self.no_standardize,
+            standardize: defaults.standardize && !self.no_standardize,
         }
     }
 }
@@ -142,10 +147,24 @@ struct RfmArgs {
     seeds: Option<usize>,
 }
 
+/// The Deep RFM config of `--link` (the defaults without it); a value the page would replace by
+/// its default, or a key it does not know, is an error.
+fn link_config(link: Option<&str>) -> Result<RfmConfig, String> {
+    let Some(hash) = link else { return Ok(RfmConfig::default()) };
+    let (config, messages) = agop_collapse::hash::from_hash(hash, &LINK_PRESENTATION_KEYS);
+    match messages.first() {
+        Some(message) => Err(format!("--link cannot be used as written: {message}")),
+        None => Ok(config),
+    }
+}
+
+/// Keys of a link that set how the page looks, not the experiment (the page's own list).
+const LINK_PRESENTATION_KEYS: [&str; 3] = ["preset", "hide", "lock"];
+
 impl RfmArgs {
-    fn config(&self) -> RfmConfig {
-        let defaults = RfmConfig::default();
-        RfmConfig {
+    fn config(&self) -> Result<RfmConfig, String> {
+        let defaults = link_config(self.data.link.as_deref())?;
+        Ok(RfmConfig {
             data: self.data.config(defaults.data.clone()),
             depth: self.depth.unwrap_or(defaults.depth),
             kernel: self.kernel.unwrap_or(defaults.kernel),
@@ -157,7 +176,7 @@ impl RfmArgs {
             projection: self.projection.unwrap_or(defaults.projection),
             seed: self.seed.unwrap_or(defaults.seed),
             seeds: self.seeds.unwrap_or(defaults.seeds),
-        }
+        })
     }
 }
 
@@ -197,9 +216,18 @@ struct MlpArgs {
 }
 
 impl MlpArgs {
-    fn config(&self) -> MlpConfig {
-        let defaults = MlpConfig::default();
-        MlpConfig {
+    fn config(&self) -> Result<MlpConfig, String> {
+        let defaults = match self.data.link.as_deref() {
+            None => MlpConfig::default(),
+            Some(hash) => {
+                let (config, messages) = agop_collapse::hash::network_from_hash(hash, &link_config(Some(hash))?);
+                if let Some(message) = messages.first() {
+                    return Err(format!("--link cannot be used as written: {message}"));
+                }
+                config
+            }
+        };
+        Ok(MlpConfig {
             data: self.data.config(defaults.data.clone()),
             depth: self.depth.unwrap_or(defaults.depth),
             width: self.width.unwrap_or(defaults.width),
@@ -210,7 +238,7 @@ impl MlpArgs {
             epochs: self.epochs.unwrap_or(defaults.epochs),
             measure_every: self.measure_every.unwrap_or(defaults.measure_every),
             seed: self.seed.unwrap_or(defaults.seed),
-        }
+        })
     }
 }
 
@@ -318,7 +346,7 @@ fn report_clap_error(error: clap::Error) -> ExitCode {
 }
 
 fn run_rfm(args: &RfmArgs) -> Result<(), String> {
-    let config = args.config();
+    let config = args.config()?;
     config.validate().map_err(|e| e.to_string())?;
     let (mnist, csv_text) = read_data(&config.data, &args.data)?;
     let load = split_loader(config.data.clone(), mnist, csv_text);
@@ -326,7 +354,7 @@ fn run_rfm(args: &RfmArgs) -> Result<(), String> {
 }
 
 fn run_mlp(args: &MlpArgs) -> Result<(), String> {
-    let config = args.config();
+    let config = args.config()?;
     config.validate().map_err(|e| e.to_string())?;
     let split = load_split(&config.data, config.seed, &args.data)?;
     print_json(&MlpTraining::run(config, split).map_err(|e| e.to_string())?)
