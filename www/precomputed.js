@@ -38,9 +38,10 @@ export async function drawPrecomputed(noRunYet) {
 }
 
 /**
- * Fetches and decodes the default run: `{ configJson, run: { result, layers, views, precomputed:
- * true } }`, the run record rfm-view.js's show() draws, and the config text it was computed from (the default
- * State's, as Rust writes it). Rejects when the file is missing or of another format.
+ * Fetches and decodes the default run: `{ configJson, run }`, `run` the record rfm-view.js's
+ * show() draws (`{ result, layers, views, precomputed: true }`) and `configJson` the config text
+ * it was computed from (the default State's, as Rust writes it). Rejects when the file is
+ * missing or of another format.
  */
 export async function loadPrecomputed() {
   return decode(await fetchGzipped(FILE, 'the default run computed ahead of time'));
