@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one entry point of the project.
-#   ./build.sh              install what is missing, build the wasm (www/pkg) and the data (www/data)
+#   ./build.sh              install what is missing, build the wasm (www/pkg) and the data (www/data,
+#                           with the default run computed ahead of time)
 #   ./build.sh serve [PORT] build, then serve www/ on http://127.0.0.1:PORT/ (default 8000)
 #   ./build.sh test         build, then run every test
 # Every install step checks first and does nothing when the tool is already there.
@@ -112,6 +113,20 @@ build_testing_wasm() {
   build_wasm_pair testing target/testing-pkg
 }
 
+# The default run computed ahead of time with the page's own wasm module (tools/precompute.mjs),
+# which the page draws at load. Recomputed only when its inputs changed: the wasm build rewrites
+# the module's file each time, so their contents are compared, not their dates.
+build_precomputed() {
+  local out=www/data/default-run.bin.gz stamp=www/data/default-run.inputs inputs
+  inputs=$(cat www/pkg/agop_collapse.js www/pkg/agop_collapse_bg.wasm www/data/mnist.bin tools/precompute.mjs | sha256sum)
+  if [ ! -f "$out" ] || [ "$inputs" != "$(cat "$stamp" 2>/dev/null)" ]; then
+    log "computing the default run ahead of time into $out (with the page's wasm module)"
+    # --no-warnings: node notes that www/pkg's glue is an ES module without a package.json saying so.
+    node --no-warnings tools/precompute.mjs --out "$out"
+    printf '%s\n' "$inputs" >"$stamp"
+  fi
+}
+
 build() {
   ensure_wasm_target
   ensure_wasm_bindgen
@@ -119,6 +134,7 @@ build() {
   build_cli
   build_data
   build_wasm
+  build_precomputed
 }
 
 serve() {

@@ -8,6 +8,7 @@ import { bindControls, buildDigitBoxes, renderControls, renderView, selectDatase
 import { autorun, embedCode, embedded, setupEmbed, whenVisible } from './embed.js';
 import { download, setupExports } from './exports.js';
 import { network, redrawNetwork, redrawComparison, setupNetwork } from './mlp-panel.js';
+import { drawPrecomputed, PRECOMPUTED_NOTE } from './precomputed.js';
 import { findPreset, PRESETS } from './presets.js';
 import { addLayer } from './result.js';
 import { RunController, startWorker } from './run-controller.js';
@@ -31,6 +32,8 @@ const lab = {
   state: 'idle',
   result: null,
   error: null,
+  // True while the Result shown is the default run computed ahead of time (precomputed.js).
+  precomputed: false,
   run: (config) => start('run', config),
   step: () => start('step'),
   cancel: () => cancel(),
@@ -137,6 +140,7 @@ function start(mode, config) {
     promise = controller.begin({ configJson, mode, result: null, layers: [], views: [] });
     lab.result = null;
     lab.error = null;
+    lab.precomputed = false;
     show(controller.run);
   } else {
     promise = controller.join();
@@ -257,6 +261,7 @@ function reset() {
   controller.run = null;
   lab.result = null;
   lab.error = null;
+  lab.precomputed = false;
   controller.setState('idle');
   clearComparison();
   show(null);
@@ -354,6 +359,16 @@ async function main() {
   controller.say('Ready. Press Run.');
   if (embedded && autorun) start('run').catch(() => {});
   else setTimeout(warmUp, 0);
+  showPrecomputed();
+}
+
+/** Shows the default run computed ahead of time (precomputed.js) while the page has no run of its own. */
+async function showPrecomputed() {
+  const run = await drawPrecomputed(() => controller.run === null && lab.result === null);
+  if (run === null) return;
+  lab.result = run.result;
+  lab.precomputed = true;
+  controller.say(PRECOMPUTED_NOTE);
 }
 
 /**

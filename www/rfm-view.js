@@ -10,12 +10,17 @@ import { state } from './state.js';
 
 const $ = (id) => document.getElementById(id);
 
-/** The run shown: `{ result, layers, views, pcaSigns }` (layers and views: the first seed's), or null. */
+/**
+ * The run shown: `{ result, layers, views, pcaSigns, precomputed }` (layers and views: the first
+ * seed's; precomputed: true for the default run computed ahead of time), or null.
+ */
 let shown = null;
 
 /** Shows `run` (null: nothing), from scratch. */
 export function show(run) {
   shown = run;
+  // A run computed ahead of time (precomputed.js) says so under the first chart.
+  $('precomputed-note').hidden = !run?.precomputed;
   stopPlay();
   clearCharts();
   renderTable();
