@@ -44,17 +44,18 @@ class Body {
 }
 
 /**
- * A Gram picture (symmetric, values in -1..1) as bytes: its upper triangle row by row, each
- * value on 255 steps, every byte the difference from the one before it in its row (mod 256),
- * which gzip packs much better than the values.
+ * A symmetric picture (a Gram picture, values in -1..1, or a kernel matrix, values in `low`..
+ * `high`) as bytes: its upper triangle row by row, each value on 255 steps of its range, every
+ * byte the difference from the one before it in its row (mod 256), which gzip packs much better
+ * than the values.
  */
-function gramBytes({ size, values }) {
+function gramBytes({ size, values }, low = -1, high = 1) {
   const bytes = new Uint8Array((size * (size + 1)) / 2);
   let k = 0;
   for (let i = 0; i < size; i += 1) {
     let previous = 0;
     for (let j = i; j < size; j += 1) {
-      const level = Math.round(((Math.max(-1, Math.min(1, values[i * size + j])) + 1) / 2) * 255);
+      const level = Math.round(((Math.max(low, Math.min(high, values[i * size + j])) - low) / (high - low)) * 255);
       bytes[k++] = (level - previous) & 255;
       previous = level;
     }
@@ -90,6 +91,12 @@ while (!run.done()) {
       gram: { size: gram.size, classStarts: Array.from(gram.classStarts), triangle: body.put(gramBytes(gram)) },
       pca: { scale, integers: body.put(integers) },
     };
+  }
+  if (pictures.kernel) {
+    const { size, values, classStarts } = pictures.kernel;
+    const low = values.reduce((m, v) => Math.min(m, v), Infinity);
+    const high = Math.max(values.reduce((m, v) => Math.max(m, v), -Infinity), low + 1e-12);
+    layer.kernel = { size, classStarts: Array.from(classStarts), low, high, triangle: body.put(gramBytes(pictures.kernel, low, high)) };
   }
   if (pictures.agop) {
     const { diagonal, eigenvectors, count, shape } = pictures.agop;

@@ -77,6 +77,10 @@ function decode(bytes) {
         pca: Float32Array.from(take(Int16Array, pca.integers), (v) => v * pca.scale),
       };
     }
+    if (stored.kernel) {
+      const { size, classStarts, low, high, triangle } = stored.kernel;
+      pictures.kernel = { size, values: gramValues(take(Uint8Array, triangle), size, low, high), classStarts: Uint32Array.from(classStarts) };
+    }
     if (stored.agop) {
       const { diagonal, eigenvectors, count, shape } = stored.agop;
       pictures.agop = { diagonal: take(Float32Array, diagonal), eigenvectors: take(Float32Array, eigenvectors), count, shape };
@@ -86,15 +90,18 @@ function decode(bytes) {
   return { configJson: header.config, run: { result, layers, views, precomputed: true } };
 }
 
-/** The whole `size` x `size` Gram picture from its upper triangle, stored as differences along each row of 255 steps over -1..1. */
-function gramValues(triangle, size) {
+/**
+ * The whole `size` x `size` symmetric picture from its upper triangle, stored as differences
+ * along each row of 255 steps over `low`..`high` (-1..1 for a Gram picture).
+ */
+function gramValues(triangle, size, low = -1, high = 1) {
   const values = new Float32Array(size * size);
   let k = 0;
   for (let i = 0; i < size; i += 1) {
     let level = 0;
     for (let j = i; j < size; j += 1) {
       level = (level + triangle[k++]) & 255;
-      const value = (level / 255) * 2 - 1;
+      const value = low + (level / 255) * (high - low);
       values[i * size + j] = value;
       values[j * size + i] = value;
     }

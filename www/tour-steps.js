@@ -4,7 +4,8 @@
 // and a verdict computed from that run's Result, never written by hand.
 //
 // A step's `run(lab)` performs its runs through window.lab and returns what the verdict reads;
-// `verdict(outcome)` gives `{ text, numbers }` (numbers: the values quoted, for the tests), and
+// `config` (a Deep RFM step's one run) and `reusesNetwork` let the page say when a step will
+// reuse the run the lab holds instead of computing one; `verdict(outcome)` gives `{ text, numbers }` (numbers: the values quoted, for the tests), and
 // each choice's `holds(outcome)` says whether the run agrees with it.
 
 /** Deep RFM on 1000 MNIST digits, the lab's default run (Laplace kernel, ReLU features, 8 layers). */
@@ -67,6 +68,7 @@ export const STEPS = [
     ],
     charts: ['gram', 'strip', 'pca'],
     seconds: 7,
+    config: DEFAULT_RUN,
     async run(lab) {
       const result = await lab.run(DEFAULT_RUN);
       return { result, first: result.layers[0].stages.X.nc1, last: result.layers.at(-1).stages.X.nc1, depth: result.layers.length };
@@ -94,6 +96,7 @@ export const STEPS = [
     ],
     charts: ['mechanism'],
     seconds: 7,
+    config: DEFAULT_RUN,
     async run(lab) {
       const result = await lab.run(DEFAULT_RUN);
       const { X, MX, PhiMX } = result.layers[0].stages;
@@ -124,6 +127,7 @@ export const STEPS = [
     ],
     charts: ['nc1'],
     seconds: 7,
+    config: DEFAULT_RUN,
     async run(lab) {
       const result = await lab.run(DEFAULT_RUN);
       return { result, ...stageFactors(result), depth: result.layers.length };
@@ -199,7 +203,7 @@ export const STEPS = [
     title: 'A trained network does the same',
     text: 'Now an ordinary network, trained by gradient descent on the same digits: 5 hidden ReLU layers, small initial weights. '
       + 'Write a layer\'s weights as W = U S V^T (singular value decomposition). The paper finds that most of a layer\'s collapse already happens '
-      + 'after S V^T, before U and the ReLU. Training takes a few seconds; the share chart gives, per layer, the part of its collapse done by S V^T.',
+      + 'after S V^T, before U and the ReLU. The share chart gives, per layer, the part of its collapse done by S V^T.',
     question: 'In the trained network, where does a layer do most of its collapse?',
     choices: [
       { text: 'At S V^T, its right singular structure', holds: (o) => o.collapsing.length > 0 && o.majority >= 0.5 },
@@ -238,6 +242,7 @@ export const STEPS = [
     ],
     charts: ['net-nfa'],
     seconds: 15,
+    reusesNetwork: true,
     async run(lab) {
       const previous = lab.network.result;
       const result = previous?.history?.length && lab.network.state === 'done' ? previous : await lab.network.train({ data: { n_train: 1000, n_test: 500 }, seed: 0 });
