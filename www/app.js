@@ -13,7 +13,7 @@ import { findPreset, PRESETS } from './presets.js';
 import { addLayer } from './result.js';
 import { RunController, startWorker } from './run-controller.js';
 import {
-  addToComparison, bindPictureControls, clearComparison, fitRange, followLatestLayer, redraw, redrawLayerCharts, redrawPictures, renderTable, show, stripProblem,
+  addToComparison, bindPictureControls, clearComparison, fitRange, followLatestLayer, newLayerDrawing, redraw, redrawLayerCharts, redrawPictures, renderTable, show, stripProblem,
 } from './rfm-view.js';
 import { commit, loadLink, problems, rfmJson, state, subscribe } from './state.js';
 import { setupMechanism } from './mechanism.js';
@@ -190,7 +190,7 @@ function onWorkerMessage(message) {
     // Ask for the next layer first, so that the worker computes while this one is drawn.
     if (!layer.done && run.mode === 'run') requestLayer();
     if (layer.seed_index === 0) followLatestLayer();
-    const drawn = inTurns([redrawLayerCharts, redrawPictures, renderTable, redrawComparison], () => controller.run === run);
+    const drawn = inTurns([...newLayerDrawing(), redrawComparison], () => controller.run === run);
     drawn.then(() => {
       if (controller.run !== run || controller.state !== 'running') return; // reset or cancelled meanwhile
       if (layer.done) finishRun();
@@ -281,16 +281,30 @@ async function copy(text, what) {
 
 // ---------- start-up ----------
 
-/** Redraws what a change of the view's presentation touches. */
-function viewChanged() {
+/** The view's keys whose change redraws nothing (they are carried by the link, or handled where they change). */
+const UNDRAWN_VIEW_KEYS = ['preset', 'hide', 'lock', 'tour'];
+
+/**
+ * Redraws what a change of the view's presentation touches: at once (a control the reader
+ * moved), or in turns, a task per chart (the tour's changes, while runs compute).
+ */
+function viewChanged({ keys = [], inTurns: spread = false }) {
+  if (keys.every((key) => UNDRAWN_VIEW_KEYS.includes(key))) return;
   renderView();
+  const after = () => {
+    if (stripProblem !== shownStripProblem) {
+      shownStripProblem = stripProblem;
+      showMessage(stripProblem);
+    }
+  };
+  if (spread) {
+    inTurns([...newLayerDrawing(), after], () => true);
+    return;
+  }
   redrawLayerCharts();
   redrawPictures();
   renderTable();
-  if (stripProblem !== shownStripProblem) {
-    shownStripProblem = stripProblem;
-    showMessage(stripProblem);
-  }
+  after();
 }
 let shownStripProblem = '';
 
@@ -313,8 +327,8 @@ async function main() {
   // The tour opens on a first visit; a link opens the step it names (tour=0: none), the embed mode none.
   const tourMessage = setupTour(lab, embedded ? 0 : state.view.tour, { startOpen: !embedded });
   if (tourMessage) showMessage([$('message').textContent, tourMessage].filter(Boolean).join('\n'));
-  subscribe((change) => {
-    if (change === 'view') viewChanged();
+  subscribe((change, detail) => {
+    if (change === 'view') viewChanged(detail);
   });
   $('preset').addEventListener('change', () => {
     const preset = findPreset($('preset').value);

@@ -49,7 +49,16 @@ function logBand(across, pick) {
  * line gets its band over the seeds: one standard deviation of the logarithms on the log charts,
  * of the values on the accuracy chart.
  */
-export function drawLayerCharts(layers, { nc1Variant, nc2Variant, fit = null, across = null, timeLayers = layers }) {
+export function drawLayerCharts(layers, options) {
+  for (const draw of layerChartSteps(layers, options)) draw();
+}
+
+/**
+ * The drawing of each per-layer chart of [`drawLayerCharts`] as a function of its own, so that
+ * a page drawing a new layer can give each chart a task of its own (none holds the main thread
+ * for long).
+ */
+export function layerChartSteps(layers, { nc1Variant, nc2Variant, fit = null, across = null, timeLayers = layers }) {
   const nc1 = stageSeries(layers, nc1Variant);
   const nc2 = stageSeries(layers, nc2Variant);
   if (across?.length) {
@@ -65,8 +74,6 @@ export function drawLayerCharts(layers, { nc1Variant, nc2Variant, fit = null, ac
       nc1.push({ name: '', colour: STAGE_COLOURS[stage], dashed: true, points: rate.line });
     }
   }
-  line('chart-nc1', { x_label: 'layer', y_label: nc1Variant, log_y: true, series: nc1 });
-  line('chart-nc2', { x_label: 'layer', y_label: nc2Variant, log_y: true, series: nc2 });
   const band = (pick) => across.map((l) => {
     const s = pick(l);
     return s ? [l.layer, s.mean - s.std, s.mean + s.std] : [l.layer, null, null];
@@ -79,14 +86,18 @@ export function drawLayerCharts(layers, { nc1Variant, nc2Variant, fit = null, ac
     accuracy.push({ name: 'test', colour: '#D55E00', dashed: true, points: layers.filter((l) => l.test_acc !== null).map((l) => [l.layer, l.test_acc]),
       band: across?.length ? band((l) => l.test_acc) : [] });
   }
-  line('chart-accuracy', { x_label: 'layer', y_label: 'accuracy', log_y: false, series: accuracy });
-  drawStackedBars(canvas('chart-time'), JSON.stringify({
-    title: '',
-    x_label: 'layer',
-    y_label: 'seconds',
-    parts: STEPS,
-    bars: timeLayers.map((l) => ({ label: String(l.layer), values: STEPS.map((s) => l.seconds[s]) })),
-  }));
+  return [
+    () => line('chart-nc1', { x_label: 'layer', y_label: nc1Variant, log_y: true, series: nc1 }),
+    () => line('chart-nc2', { x_label: 'layer', y_label: nc2Variant, log_y: true, series: nc2 }),
+    () => line('chart-accuracy', { x_label: 'layer', y_label: 'accuracy', log_y: false, series: accuracy }),
+    () => drawStackedBars(canvas('chart-time'), JSON.stringify({
+      title: '',
+      x_label: 'layer',
+      y_label: 'seconds',
+      parts: STEPS,
+      bars: timeLayers.map((l) => ({ label: String(l.layer), values: STEPS.map((s) => l.seconds[s]) })),
+    })),
+  ];
 }
 
 /**
@@ -123,17 +134,33 @@ export function drawComparisonChart(lines) {
  * entry of `signs`), AGOP.
  */
 export function drawPictures(report, views, stage, classNames, signs = [1, 1]) {
+  for (const draw of pictureSteps(report, views, stage, classNames, signs)) draw();
+}
+
+/** The drawing of each picture of [`drawPictures`] as a function of its own (see [`layerChartSteps`]). */
+export function pictureSteps(report, views, stage, classNames, signs = [1, 1]) {
   const picture = views?.[stage];
-  if (picture) {
-    const { size, values, classStarts } = picture.gram;
-    drawHeatmap(canvas('chart-gram'), values, size, size, -1, 1, true, classStarts);
-    const points = [];
-    for (let i = 0; i < picture.pca.length; i += 2) points.push([signs[0] * picture.pca[i], signs[1] * picture.pca[i + 1]]);
-    drawScatter(canvas('chart-pca'), JSON.stringify({
-      title: '', x_label: 'first principal axis', y_label: 'second principal axis',
-      class_names: classNames, points, classes: Array.from(views.labels),
-    }));
-  }
+  return [
+    () => {
+      if (!picture) return;
+      const { size, values, classStarts } = picture.gram;
+      drawHeatmap(canvas('chart-gram'), values, size, size, -1, 1, true, classStarts);
+    },
+    () => {
+      if (!picture) return;
+      const points = [];
+      for (let i = 0; i < picture.pca.length; i += 2) points.push([signs[0] * picture.pca[i], signs[1] * picture.pca[i + 1]]);
+      drawScatter(canvas('chart-pca'), JSON.stringify({
+        title: '', x_label: 'first principal axis', y_label: 'second principal axis',
+        class_names: classNames, points, classes: Array.from(views.labels),
+      }));
+    },
+    () => drawAgop(report, views),
+  ];
+}
+
+/** The AGOP's picture: on digits at layer 1 its diagonal and top eigenvectors as images, otherwise its largest eigenvalues. */
+function drawAgop(report, views) {
   if (views?.agop) {
     const { diagonal, eigenvectors, count, shape } = views.agop;
     const all = new Float32Array(diagonal.length + eigenvectors.length);
@@ -163,6 +190,11 @@ export function defaultStripLayers(depth) {
  * on a click. `selected` is the layer shown in the big pictures.
  */
 export function drawStrip(layers, views, stage, chosen, selected, pick) {
+  for (const draw of stripSteps(layers, views, stage, chosen, selected, pick)) draw();
+}
+
+/** The strip's buttons, made at once, and the drawing of each of its pictures as a function of its own (see [`layerChartSteps`]). */
+export function stripSteps(layers, views, stage, chosen, selected, pick) {
   const strip = document.getElementById('gram-strip');
   const items = chosen.filter((layer) => layer >= 1 && layer <= layers.length && views[layer - 1]?.[stage]).map((layer) => {
     const button = document.createElement('button');
@@ -180,7 +212,7 @@ export function drawStrip(layers, views, stage, chosen, selected, pick) {
     return { button, picture, gram: views[layer - 1][stage].gram };
   });
   strip.replaceChildren(...items.map((item) => item.button));
-  for (const { picture, gram } of items) drawHeatmap(picture, gram.values, gram.size, gram.size, -1, 1, true, gram.classStarts);
+  return items.map(({ picture, gram }) => () => drawHeatmap(picture, gram.values, gram.size, gram.size, -1, 1, true, gram.classStarts));
 }
 
 /** The strip as one PNG: its pictures side by side with their labels, on white. */

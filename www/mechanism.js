@@ -32,41 +32,53 @@ function nc1After(report, id) {
 
 /** Draws the pictures of one layer (its report and views, the first seed's) and marks the current sub-step. */
 export function drawMechanism(report, views, kernel = 'laplace') {
-  drawn = { report, views, kernel };
-  const figure = $('mechanism');
-  if (!figure || !report || !views) return;
-  $('mechanism-layer').textContent = `layer ${report.layer}`;
-  for (const step of SUB_STEPS) {
-    const canvas = $(`mech-${step.id}`);
-    const nc1 = nc1After(report, step.id);
-    $(`mech-${step.id}-label`).textContent = nc1 === null ? step.label : `${step.label} · NC1 ${nc1.toPrecision(2)}`;
-    if (step.id === 'kernel') {
-      if (views.kernel) {
-        const { size, values, classStarts } = views.kernel;
-        let [low, high] = [Infinity, -Infinity];
-        for (const v of values) {
-          low = Math.min(low, v);
-          high = Math.max(high, v);
-        }
-        drawHeatmap(canvas, values, size, size, low, high > low ? high : low + 1, false, classStarts);
-      }
-    } else if (step.id === 'agop') {
-      if (views.agop) {
-        const { diagonal, shape } = views.agop;
-        drawImageGrid(canvas, diagonal, 1, shape[0], shape[1], false);
-      } else {
-        drawLineChart(canvas, JSON.stringify({
-          title: '', x_label: 'index', y_label: 'eigenvalue', log_y: true, integer_x: true,
-          series: [{ name: '', colour: '#0072B2', dashed: false, points: report.agop.top_eigenvalues.map((v, i) => [i + 1, v]) }],
-        }));
-      }
-    } else if (views[step.id]) {
-      const { size, values, classStarts } = views[step.id].gram;
-      drawHeatmap(canvas, values, size, size, -1, 1, true, classStarts);
-    }
-  }
-  showSubStep(current);
+  for (const draw of mechanismSteps(report, views, kernel)) draw();
 }
+
+/**
+ * The drawing of [`drawMechanism`], one function per picture, so that a page drawing a new
+ * layer can give each a task of its own.
+ */
+export function mechanismSteps(report, views, kernel = 'laplace') {
+  if (!report || !views) return [];
+  return [...SUB_STEPS.map((step) => () => drawSubStep(step, report, views)), () => {
+    drawn = { report, views, kernel };
+    $('mechanism-layer').textContent = `layer ${report.layer}`;
+    showSubStep(current);
+  }];
+}
+
+/** Draws the picture of sub-step `step` of a layer. */
+function drawSubStep(step, report, views) {
+  const canvas = $(`mech-${step.id}`);
+  const nc1 = nc1After(report, step.id);
+  $(`mech-${step.id}-label`).textContent = nc1 === null ? step.label : `${step.label} · NC1 ${nc1.toPrecision(2)}`;
+  if (step.id === 'kernel') {
+    if (views.kernel) {
+      const { size, values, classStarts } = views.kernel;
+      let [low, high] = [Infinity, -Infinity];
+      for (const v of values) {
+        low = Math.min(low, v);
+        high = Math.max(high, v);
+      }
+      drawHeatmap(canvas, values, size, size, low, high > low ? high : low + 1, false, classStarts);
+    }
+  } else if (step.id === 'agop') {
+    if (views.agop) {
+      const { diagonal, shape } = views.agop;
+      drawImageGrid(canvas, diagonal, 1, shape[0], shape[1], false);
+    } else {
+      drawLineChart(canvas, JSON.stringify({
+        title: '', x_label: 'index', y_label: 'eigenvalue', log_y: true, integer_x: true,
+        series: [{ name: '', colour: '#0072B2', dashed: false, points: report.agop.top_eigenvalues.map((v, i) => [i + 1, v]) }],
+      }));
+    }
+  } else if (views[step.id]) {
+    const { size, values, classStarts } = views[step.id].gram;
+    drawHeatmap(canvas, values, size, size, -1, 1, true, classStarts);
+  }
+}
+
 
 /** Marks sub-step `index` (clamped) as the current one and shows its explanation. */
 export function showSubStep(index) {

@@ -2,9 +2,9 @@
 // stage, the Gram strip, Play, the metrics table and the projection comparison. Everything is
 // drawn from the shown run (its Result and the first seed's pictures) and the State's view.
 import {
-  alignedSigns, chartLayers, clearCharts, collapseRates, defaultStripLayers, drawComparisonChart, drawLayerCharts, drawPictures, drawStrip, STAGES,
+  alignedSigns, chartLayers, clearCharts, collapseRates, defaultStripLayers, drawComparisonChart, layerChartSteps, pictureSteps, stripSteps, STAGES,
 } from './charts.js';
-import { drawMechanism } from './mechanism.js';
+import { mechanismSteps } from './mechanism.js';
 import { METRICS, numberRows } from './result.js';
 import { state } from './state.js';
 
@@ -61,21 +61,39 @@ export function fitRange() {
 }
 
 export function redrawLayerCharts() {
+  for (const draw of layerChartDrawing()) draw();
+}
+
+/**
+ * What redrawing the per-layer charts does, one function per chart (the last writes the notes
+ * under them), so that a new layer's charts can each take a task of their own.
+ */
+function layerChartDrawing() {
   const result = shown?.result;
-  if (!result || shown.layers.length === 0) return;
+  if (!result || shown.layers.length === 0) return [];
   const { nc1Variant, nc2Variant } = state.view;
   const range = fitRange();
   const layers = chartLayers(result);
   const across = result.across_seeds ?? [];
   const rates = collapseRates(layers, range)[nc1Variant];
   const fit = state.view.fit.on ? { rates } : null;
-  drawLayerCharts(layers, { nc1Variant, nc2Variant, fit, across, timeLayers: shown.layers });
-  const last = range.to ?? layers.at(-1).layer;
-  const parts = STAGES.filter((stage) => rates[stage]).map((stage) => `${stage} x${rates[stage].factor.toFixed(2)}`);
-  $('nc1-rates').textContent = parts.length === 0 ? ''
-    : `Fitted factor per layer of ${nc1Variant}${across.length ? ' (geometric mean over the seeds)' : ''}, layers ${range.from} to ${last}: ${parts.join(', ')}.`;
-  $('seeds-note').hidden = across.length === 0;
-  $('seeds-note').textContent = across.length === 0 ? '' : seedsNote(result);
+  const notes = () => {
+    const last = range.to ?? layers.at(-1).layer;
+    const parts = STAGES.filter((stage) => rates[stage]).map((stage) => `${stage} x${rates[stage].factor.toFixed(2)}`);
+    $('nc1-rates').textContent = parts.length === 0 ? ''
+      : `Fitted factor per layer of ${nc1Variant}${across.length ? ' (geometric mean over the seeds)' : ''}, layers ${range.from} to ${last}: ${parts.join(', ')}.`;
+    $('seeds-note').hidden = across.length === 0;
+    $('seeds-note').textContent = across.length === 0 ? '' : seedsNote(result);
+  };
+  return [...layerChartSteps(layers, { nc1Variant, nc2Variant, fit, across, timeLayers: shown.layers }), notes];
+}
+
+/**
+ * Everything a newly arrived layer redraws, one function per chart or picture: the caller gives
+ * each a task of its own, so that drawing never holds the page's main thread for long.
+ */
+export function newLayerDrawing() {
+  return [...layerChartDrawing(), ...pictureDrawing(), renderTable];
 }
 
 /** What the lines and bands of a result of several seeds are, and how far it has come. */
@@ -89,18 +107,26 @@ function seedsNote(result) {
 }
 
 export function redrawPictures() {
-  if (!shown || shown.layers.length === 0) return;
+  for (const draw of pictureDrawing()) draw();
+}
+
+/** What redrawing the pictures does, one function per picture (see [`newLayerDrawing`]). */
+function pictureDrawing() {
+  if (!shown || shown.layers.length === 0) return [];
   const index = Math.max(1, Math.min(state.view.layer, shown.layers.length)) - 1;
   $('view-layer').value = String(index + 1);
   $('view-layer-value').textContent = String(index + 1);
   const { stage } = state.view;
   const classNames = shown.result?.dataset?.class_names ?? [];
-  drawPictures(shown.layers[index], shown.views[index], stage, classNames, pcaSigns(stage, index));
-  drawMechanism(shown.layers[index], shown.views[index], shown.result.config.kernel);
-  drawStrip(shown.layers, shown.views, stage, stripLayers(), index + 1, (layer) => {
-    showLayer(layer);
-    redrawPictures();
-  });
+  const [report, views] = [shown.layers[index], shown.views[index]];
+  return [
+    ...pictureSteps(report, views, stage, classNames, pcaSigns(stage, index)),
+    ...stripSteps(shown.layers, shown.views, stage, stripLayers(), index + 1, (layer) => {
+      showLayer(layer);
+      redrawPictures();
+    }),
+    ...mechanismSteps(report, views, shown.result.config.kernel),
+  ];
 }
 
 /**

@@ -36,13 +36,17 @@ export const linkCalls = { read: 0, write: 0 };
 
 const listeners = new Set();
 
-/** Calls `listener(change)` after every change of the State (`change`: 'link' | 'settings' | 'view'). */
+/**
+ * Calls `listener(change, detail)` after every change of the State (`change`: 'link' |
+ * 'settings' | 'view'; for 'view', `detail` is `{ keys, inTurns }`: the view's keys that
+ * changed, and whether the redraw may take several tasks).
+ */
 export function subscribe(listener) {
   listeners.add(listener);
 }
 
-function notify(change) {
-  for (const listener of listeners) listener(change);
+function notify(change, detail = {}) {
+  for (const listener of listeners) listener(change, detail);
 }
 
 /** The link-carried part of the view, as writeLink reads it. */
@@ -106,12 +110,18 @@ export function getAt(config, path) {
   return path.reduce((value, key) => value?.[key], config);
 }
 
-/** Changes a presentation setting of the view and tells the listeners. */
-export function setView(changes) {
+/** The view's keys a link carries. */
+const LINKED_VIEW_KEYS = ['preset', 'hide', 'lock', 'tour'];
+
+/**
+ * Changes presentation settings of the view and tells the listeners; with `inTurns`, the
+ * redraw may spread over several tasks (the guided tour's changes, made while runs compute).
+ */
+export function setView(changes, { inTurns = false } = {}) {
   Object.assign(state.view, changes);
-  const linked = ['preset', 'hide', 'lock', 'tour'].some((key) => key in changes);
-  if (linked) commit('view');
-  else notify('view');
+  const keys = Object.keys(changes);
+  if (keys.some((key) => LINKED_VIEW_KEYS.includes(key))) commit('link-view');
+  notify('view', { keys, inTurns });
 }
 
 /** A deep copy of the Deep RFM config, as text: what a run starts from and is compared with. */

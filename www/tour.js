@@ -128,7 +128,7 @@ async function runStep(chosen) {
   try {
     const outcome = await step.run(stepLab());
     if (running !== n || tour.step !== n) return null; // the reader moved on meanwhile
-    if (step.view) setView(step.view(outcome));
+    if (step.view) setView(step.view(outcome), { inTurns: true });
     const verdict = step.verdict(outcome);
     const agrees = chosen === 'skip' ? null : step.choices[chosen].holds(outcome);
     const answer = step.choices.findIndex((c) => c.holds(outcome));
