@@ -55,6 +55,8 @@ export function fitRange() {
 }
 
 export function redrawLayerCharts() {
+  // The fitted factors are shown while the fit is (their text is kept for the table and exports).
+  $('nc1-rates').hidden = !state.view.fit.on;
   const result = shown?.result;
   if (!result || shown.layers.length === 0) return;
   const { nc1Variant, nc2Variant } = state.view;
