@@ -47,6 +47,8 @@ function showLayer(layer) {
 export function redraw() {
   redrawLayerCharts();
   redrawPictures();
+  // Its legend's place depends on the canvas' size, too.
+  if (comparison.lines.size > 0) drawProjectionComparison();
 }
 
 /** The layers of the rate fit: `{ from, to }` (`to` null: the last layer). */
