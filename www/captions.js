@@ -7,9 +7,9 @@ const $ = (id) => document.getElementById(id);
 /** What the NC1 chart plots, per variant. */
 export const NC1_CAPTIONS = {
   nc1: 'tr(Σw) / (K tr(Σb)), the paper\'s NC1: how far samples sit from their class mean, relative to how far the K class means sit apart, per layer (log scale). '
-    + 'Collapse drives it toward 0; the drop from X to MX is the AGOP at work.',
+    + 'Collapse drives it toward 0; the drop from X to MX is the projection\'s work (the AGOP\'s, with the paper\'s projection).',
   nc1_trace: 'tr(Σw) / tr(Σb): the within-class spread over the spread of the class means, per layer (log scale); K times the paper\'s NC1. '
-    + 'Collapse drives it toward 0; the drop from X to MX is the AGOP at work.',
+    + 'Collapse drives it toward 0; the drop from X to MX is the projection\'s work.',
   nc1_papyan: 'tr(Σw Σb⁺) / K (Papyan, Han and Donoho): the within-class spread measured along the directions that separate the class means, per layer (log scale). '
     + 'Collapse drives it toward 0.',
   nc1_wt: 'tr(Σw) / tr(Σt): the share of the total variance that lies within the classes, between 0 and 1, per layer (log scale). '
