@@ -490,14 +490,17 @@ fn a_legend_avoids_lines_not_only_points() {
     assert_eq!((rect.left, rect.top), (324.0, 26.0));
     // A rise, then a level line through the upper right corner between two points outside it.
     let rise_then_level = along_polyline(&[(50.0, 320.0), (250.0, 40.0), (450.0, 40.0)], 3.0);
-    assert!(matches!(place_legend(PLOT, (120.0, 60.0), 6.0, &rise_then_level, 4.0), LegendPlacement::Inside(r) if (r.left, r.top) == (56.0, 26.0)));
+    assert!(
+        matches!(place_legend(PLOT, (120.0, 60.0), 6.0, &rise_then_level, 4.0), LegendPlacement::Inside(r) if (r.left, r.top) == (56.0, 26.0))
+    );
 }
 
 #[test]
 fn a_full_plot_or_a_legend_too_big_goes_below() {
     // A dense grid of points everywhere.
-    let grid: Vec<(f64, f64)> =
-        (0..=40).flat_map(|i| (0..=30).map(move |j| (50.0 + 10.0 * f64::from(i), 20.0 + 10.0 * f64::from(j)))).collect();
+    let grid: Vec<(f64, f64)> = (0..=40)
+        .flat_map(|i| (0..=30).map(move |j| (50.0 + 10.0 * f64::from(i), 20.0 + 10.0 * f64::from(j))))
+        .collect();
     assert_eq!(place_legend(PLOT, (120.0, 60.0), 6.0, &grid, 4.0), LegendPlacement::Below);
     assert_eq!(place_legend(PLOT, (500.0, 60.0), 6.0, &[], 4.0), LegendPlacement::Below);
 }
@@ -508,8 +511,16 @@ fn the_drawn_legend_of_a_line_chart_covers_none_of_its_points() {
     let chart = LineChart {
         log_y: false,
         series: vec![
-            Series { name: "rising".into(), points: (0..=10).map(|i| [f64::from(i), f64::from(i)]).collect(), ..Series::default() },
-            Series { name: "high".into(), points: (0..=10).map(|i| [f64::from(i), 9.5]).collect(), ..Series::default() },
+            Series {
+                name: "rising".into(),
+                points: (0..=10).map(|i| [f64::from(i), f64::from(i)]).collect(),
+                ..Series::default()
+            },
+            Series {
+                name: "high".into(),
+                points: (0..=10).map(|i| [f64::from(i), 9.5]).collect(),
+                ..Series::default()
+            },
             Series { name: "low".into(), points: (0..=10).map(|i| [f64::from(i), 0.5]).collect(), ..Series::default() },
         ],
         ..LineChart::default()

@@ -1,9 +1,9 @@
 //! Line charts: metrics per layer, spectra, loss curves.
 
 use plotters::coord::Shift;
+use plotters::coord::cartesian::Cartesian2d;
 use plotters::coord::ranged1d::{DefaultFormatting, Ranged};
 use plotters::coord::types::RangedCoordf64;
-use plotters::coord::cartesian::Cartesian2d;
 use plotters::prelude::*;
 use serde::Deserialize;
 

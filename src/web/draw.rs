@@ -35,7 +35,9 @@ pub fn draw_line_chart(
         .unwrap_or_default();
     let points: Vec<String> = drawn.points.iter().map(|&(x, y)| format!("{},{}", css(x), css(y))).collect();
     canvas.set_attribute("data-legend", &legend).map_err(|_| JsError::new("cannot record the legend's place"))?;
-    canvas.set_attribute("data-points", &points.join(" ")).map_err(|_| JsError::new("cannot record the points' places"))?;
+    canvas
+        .set_attribute("data-points", &points.join(" "))
+        .map_err(|_| JsError::new("cannot record the points' places"))?;
     Ok(())
 }
 
