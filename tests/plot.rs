@@ -457,3 +457,87 @@ fn tiny_canvases_do_not_panic() {
         }
     }
 }
+
+/// The plot area of the legend tests: 400 x 300 pixels from (50, 20).
+const PLOT: PixelRect = PixelRect { left: 50.0, top: 20.0, width: 400.0, height: 300.0 };
+
+#[test]
+fn the_legend_goes_to_the_first_corner_that_covers_no_point() {
+    // Nothing drawn: the upper right corner, inset from the edges.
+    let LegendPlacement::Inside(rect) = place_legend(PLOT, (120.0, 60.0), 6.0, &[], 4.0) else {
+        panic!("an empty plot has room for its legend")
+    };
+    assert_eq!(rect, PixelRect { left: 324.0, top: 26.0, width: 120.0, height: 60.0 });
+    // A point in the upper right corner: the legend moves to the upper left, and covers no point.
+    let points = [(400.0, 50.0), (250.0, 200.0)];
+    let LegendPlacement::Inside(rect) = place_legend(PLOT, (120.0, 60.0), 6.0, &points, 4.0) else {
+        panic!("the upper left corner is free")
+    };
+    assert_eq!((rect.left, rect.top), (56.0, 26.0));
+    assert!(points.iter().all(|&p| !rect.covers(p, 4.0)));
+}
+
+#[test]
+fn a_legend_avoids_lines_not_only_points() {
+    // Lines along every edge of the plot: every place tried is crossed, so the legend goes below.
+    let frame = along_polyline(&[(60.0, 30.0), (440.0, 30.0), (440.0, 310.0), (60.0, 310.0), (60.0, 30.0)], 3.0);
+    assert_eq!(place_legend(PLOT, (120.0, 60.0), 6.0, &frame, 4.0), LegendPlacement::Below);
+    // A falling diagonal (its ends alone cover no corner): the legend avoids the line between them.
+    let falling = along_polyline(&[(50.0, 20.0), (450.0, 320.0)], 3.0);
+    let LegendPlacement::Inside(rect) = place_legend(PLOT, (120.0, 60.0), 6.0, &falling, 4.0) else {
+        panic!("the upper right corner is free")
+    };
+    assert_eq!((rect.left, rect.top), (324.0, 26.0));
+    // A rise, then a level line through the upper right corner between two points outside it.
+    let rise_then_level = along_polyline(&[(50.0, 320.0), (250.0, 40.0), (450.0, 40.0)], 3.0);
+    assert!(
+        matches!(place_legend(PLOT, (120.0, 60.0), 6.0, &rise_then_level, 4.0), LegendPlacement::Inside(r) if (r.left, r.top) == (56.0, 26.0))
+    );
+}
+
+#[test]
+fn a_full_plot_or_a_legend_too_big_goes_below() {
+    // A dense grid of points everywhere.
+    let grid: Vec<(f64, f64)> = (0..=40)
+        .flat_map(|i| (0..=30).map(move |j| (50.0 + 10.0 * f64::from(i), 20.0 + 10.0 * f64::from(j))))
+        .collect();
+    assert_eq!(place_legend(PLOT, (120.0, 60.0), 6.0, &grid, 4.0), LegendPlacement::Below);
+    assert_eq!(place_legend(PLOT, (500.0, 60.0), 6.0, &[], 4.0), LegendPlacement::Below);
+}
+
+#[test]
+fn the_drawn_legend_of_a_line_chart_covers_none_of_its_points() {
+    // Lines that fill the upper right corner (where the legend went before) and cross the others.
+    let chart = LineChart {
+        log_y: false,
+        series: vec![
+            Series {
+                name: "rising".into(),
+                points: (0..=10).map(|i| [f64::from(i), f64::from(i)]).collect(),
+                ..Series::default()
+            },
+            Series {
+                name: "high".into(),
+                points: (0..=10).map(|i| [f64::from(i), 9.5]).collect(),
+                ..Series::default()
+            },
+            Series { name: "low".into(), points: (0..=10).map(|i| [f64::from(i), 0.5]).collect(), ..Series::default() },
+        ],
+        ..LineChart::default()
+    };
+    let mut svg = String::new();
+    let drawn = {
+        let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
+        let drawn = draw_line_chart_placed(&area, &chart, 1.0).unwrap();
+        area.present().unwrap();
+        drawn
+    };
+    let legend = drawn.legend.expect("a legend");
+    assert_eq!(drawn.points.len(), 33);
+    for point in &drawn.points {
+        assert!(!legend.covers(*point, 0.0), "the legend {legend:?} covers the point {point:?}");
+    }
+    for name in ["rising", "high", "low"] {
+        assert!(has_text(&svg, name), "{name} is in the legend");
+    }
+}

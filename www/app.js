@@ -19,6 +19,10 @@ import { commit, loadLink, problems, rfmJson, state, subscribe } from './state.j
 import { setupMechanism } from './mechanism.js';
 import { setupTour } from './tour.js';
 import { startWasm, wasmBuild } from './wasm.js';
+import { setupActionBar } from './action-bar.js';
+import { setupCaptions } from './captions.js';
+import { setupExplain } from './explain.js';
+import { setupStale } from './stale.js';
 
 // Workers computing a run: a helper joins when the device has a second core; `?workers=1` in the
 // query string keeps to one (for comparisons).
@@ -369,6 +373,12 @@ async function main() {
   $('embed-copy').addEventListener('click', () => copy($('embed-code').value, 'Embed code'));
   $('embed-close').addEventListener('click', () => $('embed-dialog').close());
   setupClassroomDialog();
+  // The page's explanations, captions that follow the chosen metrics, the note on results that no
+  // longer match the settings, and the room kept for the action bar.
+  setupExplain();
+  setupCaptions();
+  setupStale(() => controller.run?.result ?? null);
+  setupActionBar();
   controller.setState('idle');
   controller.say('Ready. Press Run.');
   if (embedded && autorun) start('run').catch(() => {});

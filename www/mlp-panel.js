@@ -5,13 +5,13 @@
 import { drawLineChart, drawStackedBars } from './pkg/agop_collapse.js';
 import { RunController, startWorker } from './run-controller.js';
 import { renderControls } from './controls.js';
-import { commit, problems, state } from './state.js';
+import { commit, problems, state, subscribe } from './state.js';
 
 const $ = (id) => document.getElementById(id);
 /** Network config fields a training run may be given, beyond the network's own. */
 const SHARED_FIELDS = ['data', 'seed'];
 /** The panel's charts; each has a note (`ID-empty`) shown while it has nothing to draw. */
-const CHARTS = ['chart-net-loss', 'chart-net-nc1', 'chart-net-share', 'chart-net-nfa', 'chart-net-compare'];
+const CHARTS = ['chart-net-loss', 'chart-net-accuracy', 'chart-net-nc1', 'chart-net-share', 'chart-net-nfa', 'chart-net-compare'];
 const COLOURS = { in: '#0072B2', SVt: '#D55E00', out: '#009E73' };
 
 const controller = new RunController({
@@ -165,10 +165,11 @@ function showProgress(epoch) {
   run.epoch = epoch;
   const { epochs } = JSON.parse(run.configJson);
   const last = run.history.at(-1);
-  const summary = last ? `; at epoch ${last.epoch}: loss ${last.train_loss.toPrecision(3)}, train accuracy ${last.train_acc.toFixed(3)}` : '';
+  const test = last?.test_acc == null ? '' : `, test accuracy ${last.test_acc.toFixed(3)}`;
+  const summary = last ? ` Latest measurement, epoch ${last.epoch}: loss ${last.train_loss.toPrecision(3)}, train accuracy ${last.train_acc.toFixed(3)}${test}.` : '';
   const measuring = run.trained && run.pending > 0 ? ' Measuring the last epoch…' : '';
-  if (controller.state === 'paused') controller.say(`Epoch ${epoch} of ${epochs}${summary}.${measuring} Paused.`);
-  else controller.progress(`Epoch ${epoch} of ${epochs}${summary}.${measuring}`);
+  if (controller.state === 'paused') controller.say(`Epoch ${epoch} of ${epochs}.${summary}${measuring} Paused.`);
+  else controller.progress(`Epoch ${epoch} of ${epochs}.${summary}${measuring}`);
 }
 
 function pause() {
@@ -210,18 +211,32 @@ function line(id, spec) {
   drawLineChart($(id), JSON.stringify({ title: '', ...spec }));
 }
 
+/**
+ * The layer shown by default: the middle hidden layer (of 5, the 3rd), away from the input
+ * layer, whose weights see the raw pixels.
+ */
+export function defaultNetLayer(depth) {
+  return Math.max(1, Math.ceil(depth / 2));
+}
+
+/**
+ * Fills the Layer menu with the hidden layers 1..`depth` (the trained network's, else the
+ * settings'), choosing the one picked before if it exists, else the default.
+ */
 function layerChoices(depth) {
   const select = $('net-layer');
-  if (select.options.length === depth) return;
-  const chosen = Number(select.value || 1);
-  select.replaceChildren();
-  for (let l = 1; l <= depth; l += 1) {
-    const option = document.createElement('option');
-    option.value = String(l);
-    option.textContent = String(l);
-    select.append(option);
+  if (!Number.isInteger(depth) || depth < 1) return;
+  if (select.options.length !== depth) {
+    select.replaceChildren();
+    for (let l = 1; l <= depth; l += 1) {
+      const option = document.createElement('option');
+      option.value = String(l);
+      option.textContent = l === depth ? `${l} (last hidden)` : String(l);
+      select.append(option);
+    }
   }
-  select.value = String(Math.min(chosen, depth));
+  const picked = state.view.netLayer;
+  select.value = String(picked !== null && picked <= depth ? picked : defaultNetLayer(depth));
 }
 
 /** Counts redraws; a redraw in progress gives way to a newer one. */
@@ -232,6 +247,8 @@ export async function redrawNetwork() {
   const history = controller.run?.history ?? [];
   for (const id of CHARTS.slice(0, -1)) setEmpty(id, history.length === 0);
   if (history.length === 0) {
+    layerChoices(state.mlp?.depth);
+    $('net-nfa-summary').textContent = '';
     redrawComparison();
     return;
   }
@@ -250,6 +267,7 @@ export async function redrawNetwork() {
       series: ['in', 'SVt', 'out'].map((stage) => series(stage, COLOURS[stage], history.map((m) => m.layers[layer].stages[stage].nc1), stage === 'SVt')),
     }),
     () => drawShares(history.at(-1)),
+    () => describeNfa(history, layer),
     () => line('chart-net-nfa', {
       x_label: 'epoch', y_label: `correlation, layer ${layer + 1}`, log_y: false, integer_x: true,
       series: [
@@ -278,14 +296,30 @@ function drawLoss() {
   const series = (name, colour, values, dashed = false) => ({ name, colour, dashed, points: history.map((m, i) => [m.epoch, values[i]]) });
   const during = (network.result?.epoch_losses ?? []).map((loss, e) => [e + 1, loss]);
   line('chart-net-loss', {
-    x_label: 'epoch', y_label: 'loss (log) / accuracy', log_y: true, integer_x: true,
+    x_label: 'epoch', y_label: 'loss (log scale)', log_y: true, integer_x: true,
     series: [
       series('train loss', '#000000', history.map((m) => m.train_loss)),
       ...(during.length === 0 ? [] : [{ name: 'loss during each epoch', colour: '#999999', dashed: false, points: during }]),
+    ],
+  });
+  line('chart-net-accuracy', {
+    x_label: 'epoch', y_label: 'accuracy', log_y: false, integer_x: true,
+    series: [
       series('train accuracy', '#0072B2', history.map((m) => m.train_acc)),
       ...(history[0].test_acc === null ? [] : [series('test accuracy', '#D55E00', history.map((m) => m.test_acc), true)]),
     ],
   });
+}
+
+/** What the NFA chart shows for the chosen layer, in numbers: from initialisation to the last measurement. */
+function describeNfa(history, layer) {
+  const first = history[0];
+  const last = history.at(-1);
+  const start = first.layers[layer].nfa;
+  const end = last.layers[layer].nfa;
+  const change = Math.abs(end - start) < 0.005 ? 'about unchanged' : end > start ? 'up' : 'down';
+  $('net-nfa-summary').textContent = history.length < 2 ? `Layer ${layer + 1}: correlation with AGOP^1/2 ${start.toFixed(2)} at epoch ${first.epoch}.`
+    : `Layer ${layer + 1}: correlation with AGOP^1/2 ${start.toFixed(2)} at epoch ${first.epoch}, ${end.toFixed(2)} at epoch ${last.epoch} (${change}).`;
 }
 
 /**
@@ -356,6 +390,10 @@ export function setupNetwork(page) {
   $('net-layer').addEventListener('change', () => {
     state.view.netLayer = Number($('net-layer').value);
     redrawNetwork();
+  });
+  // Before a training run, the menu offers the layers of the network the settings describe.
+  subscribe((change) => {
+    if ((change === 'settings' || change === 'link') && (controller.run?.history.length ?? 0) === 0) layerChoices(state.mlp?.depth);
   });
   controller.setState('idle');
   redrawNetwork();

@@ -53,6 +53,8 @@ function showLayer(layer) {
 export function redraw() {
   redrawLayerCharts();
   redrawPictures();
+  // Its legend's place depends on the canvas' size, too.
+  if (comparison.lines.size > 0) drawProjectionComparison();
 }
 
 /** The layers of the rate fit: `{ from, to }` (`to` null: the last layer). */
@@ -69,6 +71,8 @@ export function redrawLayerCharts() {
  * under them), so that a new layer's charts can each take a task of their own.
  */
 function layerChartDrawing() {
+  // The fitted factors are shown while the fit is (their text is kept for the table and exports).
+  $('nc1-rates').hidden = !state.view.fit.on;
   const result = shown?.result;
   if (!result || shown.layers.length === 0) return [];
   const { nc1Variant, nc2Variant } = state.view;

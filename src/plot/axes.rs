@@ -47,13 +47,6 @@ impl Axis {
             minor: self.minor.clone(),
         }
     }
-
-    /// Where `value` falls along the axis, 0 at the lower end and 1 at the upper end (log-scaled
-    /// when `log`), for placing legends away from the data.
-    pub(crate) fn fraction(&self, value: f64, log: bool) -> f64 {
-        let (lo, hi) = self.range;
-        if log { (value.ln() - lo.ln()) / (hi.ln() - lo.ln()) } else { (value - lo) / (hi - lo) }
-    }
 }
 
 /// A plotters coordinate (linear or log) with the ticks of an [`Axis`]. plotters' own

@@ -1,14 +1,18 @@
 //! Line charts: metrics per layer, spectra, loss curves.
 
 use plotters::coord::Shift;
+use plotters::coord::cartesian::Cartesian2d;
 use plotters::coord::ranged1d::{DefaultFormatting, Ranged};
-use plotters::element::DashedPathElement;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use serde::Deserialize;
 
-use super::axes::{self, Axis};
+use super::axes::{self, Axis, Ticked};
 use super::frame::{Labels, Look, chart_builder, draw_axes, draw_no_data, failed};
-use super::legend::{along_polyline, draw_legend, quietest_corner};
+use super::legend::{
+    LegendEntry, LegendPlacement, PixelRect, along_polyline, draw_legend_box, draw_legend_strip, legend_box_size,
+    legend_strip_height, place_legend,
+};
 use super::palette::{class_colour, parse_hex_colour, stage_colour};
 use super::{LARGEST_SHOWN, plottable};
 
@@ -85,6 +89,24 @@ pub fn draw_line_chart<DB: DrawingBackend>(
     chart: &LineChart,
     scale: f64,
 ) -> Result<(), String> {
+    draw_line_chart_placed(area, chart, scale).map(|_| ())
+}
+
+/// What a drawn line chart put where, in the backend's pixels: its legend's rectangle (None:
+/// no legend) and every point drawn (the data points of the lines, not the bands).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LinesDrawn {
+    pub legend: Option<PixelRect>,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// As [`draw_line_chart`], and says where the legend and the points went. The legend goes where
+/// it covers no point and no line ([`place_legend`](super::place_legend)), else below the plot.
+pub fn draw_line_chart_placed<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &LineChart,
+    scale: f64,
+) -> Result<LinesDrawn, String> {
     let look = Look::new(scale);
     let prepared = prepare(chart)?;
     let band_triples = || prepared.iter().flat_map(|p| p.band_runs.iter().flatten());
@@ -94,7 +116,7 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         .flat_map(|p| p.runs.iter().flatten().map(|(_, y)| *y))
         .chain(band_triples().flat_map(|t| [t.1, t.2]));
     let (Some(x_extent), Some(y_extent)) = (axes::extent(xs), axes::extent(ys)) else {
-        return draw_no_data(area, &chart.title, look);
+        return draw_no_data(area, &chart.title, look).map(|()| LinesDrawn::default());
     };
 
     let (width, height) = area.dim_in_pixel();
@@ -107,10 +129,10 @@ pub fn draw_line_chart<DB: DrawingBackend>(
     };
     if chart.log_y {
         let y = axes::log_axis(y_extent, max_y_ticks);
-        draw_lines(area, chart, &prepared, &x, &y, y.log(), look)
+        draw_lines(area, chart, &prepared, &x, &y, || y.log(), look)
     } else {
         let y = axes::linear_axis(y_extent, false, max_y_ticks);
-        draw_lines(area, chart, &prepared, &x, &y, y.linear(), look)
+        draw_lines(area, chart, &prepared, &x, &y, || y.linear(), look)
     }
 }
 
@@ -146,28 +168,95 @@ fn prepare(chart: &LineChart) -> Result<Vec<Prepared<'_>>, String> {
         .collect()
 }
 
-/// Draws axes, lines, markers and legend, with `y_coord` the y axis' coordinate (linear or log).
+/// Draws axes, lines, markers and legend, with `y_coord` making the y axis' coordinate (linear or log):
+/// the legend inside the plot where it covers no data, else in a strip below a shortened plot.
 fn draw_lines<DB, Y>(
     area: &DrawingArea<DB, Shift>,
     chart: &LineChart,
     prepared: &[Prepared<'_>],
     x: &Axis,
     y: &Axis,
-    y_coord: Y,
+    y_coord: impl Fn() -> Y,
     look: Look,
-) -> Result<(), String>
+) -> Result<LinesDrawn, String>
 where
     DB: DrawingBackend,
     Y: Ranged<ValueType = f64, FormatOption = DefaultFormatting>,
 {
     let labels = Labels { title: &chart.title, x: &chart.x_label, y: &chart.y_label };
-    let mut plot = chart_builder(area, &labels, y, look)?.build_cartesian_2d(x.linear(), y_coord).map_err(failed)?;
-    draw_axes(&mut plot, &labels, &|v| x.label(*v), y, true, look)?;
+    let entries: Vec<LegendEntry> = prepared
+        .iter()
+        .filter(|p| !p.runs.is_empty() && !p.series.name.is_empty())
+        .map(|p| LegendEntry { name: p.series.name.clone(), colour: p.colour, dashed: p.series.dashed })
+        .collect();
+    let mut plot = chart_builder(area, &labels, y, look)?.build_cartesian_2d(x.linear(), y_coord()).map_err(failed)?;
+    if entries.is_empty() {
+        let points = draw_data(&mut plot, &labels, prepared, x, y, look)?;
+        return Ok(LinesDrawn { legend: None, points });
+    }
+    // Where the data fall, in pixels: every point and samples along every line.
+    let mut occupied = Vec::new();
+    for p in prepared {
+        for run in &p.runs {
+            let pixels: Vec<(f64, f64)> = run
+                .iter()
+                .map(|point| {
+                    let (px, py) = plot.backend_coord(point);
+                    (f64::from(px), f64::from(py))
+                })
+                .collect();
+            occupied.extend(along_polyline(&pixels, look.px(3.0).max(1) as f64));
+        }
+    }
+    let (xs, ys) = plot.plotting_area().get_pixel_range();
+    let plot_rect = PixelRect {
+        left: f64::from(xs.start),
+        top: f64::from(ys.start),
+        width: f64::from(xs.end - xs.start),
+        height: f64::from(ys.end - ys.start),
+    };
+    let size = legend_box_size(area, &entries, look)?;
+    let clearance = f64::from(look.px(4.0));
+    match place_legend(plot_rect, size, f64::from(look.px(6.0)), &occupied, clearance) {
+        LegendPlacement::Inside(rect) => {
+            let points = draw_data(&mut plot, &labels, prepared, x, y, look)?;
+            let (base_x, base_y) = area.get_base_pixel();
+            let relative = PixelRect { left: rect.left - f64::from(base_x), top: rect.top - f64::from(base_y), ..rect };
+            draw_legend_box(area, relative, &entries, look)?;
+            Ok(LinesDrawn { legend: Some(rect), points })
+        }
+        LegendPlacement::Below => {
+            let (width, height) = area.dim_in_pixel();
+            let strip_height = legend_strip_height(area, &entries, width as i32, look)?;
+            let (upper, strip) = area.split_vertically(height as i32 - strip_height);
+            area.fill(&WHITE).map_err(failed)?;
+            let mut plot =
+                chart_builder(&upper, &labels, y, look)?.build_cartesian_2d(x.linear(), y_coord()).map_err(failed)?;
+            let points = draw_data(&mut plot, &labels, prepared, x, y, look)?;
+            let taken = draw_legend_strip(&strip, &entries, look)?;
+            let (base_x, base_y) = strip.get_base_pixel();
+            let rect = PixelRect { left: taken.left + f64::from(base_x), top: taken.top + f64::from(base_y), ..taken };
+            Ok(LinesDrawn { legend: Some(rect), points })
+        }
+    }
+}
 
+/// Draws the axes, bands, lines and markers on `plot`; returns the drawn points in pixels.
+fn draw_data<DB, Y>(
+    plot: &mut ChartContext<'_, DB, Cartesian2d<Ticked<RangedCoordf64>, Y>>,
+    labels: &Labels,
+    prepared: &[Prepared<'_>],
+    x: &Axis,
+    y: &Axis,
+    look: Look,
+) -> Result<Vec<(f64, f64)>, String>
+where
+    DB: DrawingBackend,
+    Y: Ranged<ValueType = f64, FormatOption = DefaultFormatting>,
+{
+    draw_axes(plot, labels, &|v| x.label(*v), y, true, look)?;
     let line_width = look.stroke(2.0);
     let (dash, gap) = (look.px(7.0), look.px(4.0));
-    let legend_length = look.px(22.0);
-    let mut samples = Vec::new();
     // Every band first, so that no band hides a line.
     for p in prepared {
         let fill = p.colour.mix(BAND_OPACITY).filled();
@@ -184,9 +273,14 @@ where
             plot.draw_series(std::iter::once(Polygon::new(outline, fill))).map_err(failed)?;
         }
     }
+    let mut points = Vec::new();
     for p in prepared.iter().filter(|p| !p.runs.is_empty()) {
         let style = ShapeStyle::from(p.colour).stroke_width(line_width);
         for run in &p.runs {
+            points.extend(run.iter().map(|point| {
+                let (px, py) = plot.backend_coord(point);
+                (f64::from(px), f64::from(py))
+            }));
             if run.len() < 2 {
                 continue;
             }
@@ -200,30 +294,6 @@ where
         let marked = p.point_count() <= MAX_MARKED_POINTS;
         let markers = p.runs.iter().filter(|run| marked || run.len() == 1).flatten();
         plot.draw_series(markers.map(|point| Circle::new(*point, look.px(3.0), style.filled()))).map_err(failed)?;
-
-        if !p.series.name.is_empty() {
-            let dashed = p.series.dashed;
-            plot.draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
-                .map_err(failed)?
-                .label(p.series.name.as_str())
-                .legend(move |(lx, ly)| {
-                    let ends = [(lx, ly), (lx + legend_length, ly)];
-                    if dashed {
-                        DashedPathElement::new(ends, dash, gap, style).into_dyn()
-                    } else {
-                        PathElement::new(ends.to_vec(), style).into_dyn()
-                    }
-                });
-        }
-        for run in &p.runs {
-            let fractions: Vec<(f64, f64)> =
-                run.iter().map(|(px, py)| (x.fraction(*px, false), y.fraction(*py, chart.log_y))).collect();
-            samples.extend(along_polyline(&fractions));
-        }
     }
-
-    if prepared.iter().any(|p| !p.runs.is_empty() && !p.series.name.is_empty()) {
-        draw_legend(&mut plot, quietest_corner(&samples), look)?;
-    }
-    Ok(())
+    Ok(points)
 }

@@ -19,7 +19,8 @@ mod scatter;
 pub use bars::{Bar, StackedBars, draw_stacked_bars};
 pub use frame::NO_DATA_TEXT;
 pub use image::{Colormap, heatmap_rgba, image_grid_rgba, value_range};
-pub use line::{LineChart, Series, draw_line_chart};
+pub use legend::{LegendPlacement, PixelRect, along_polyline, place_legend};
+pub use line::{LineChart, LinesDrawn, Series, draw_line_chart, draw_line_chart_placed};
 pub use palette::{class_colour, stage_colour};
 pub use scatter::{Scatter, draw_scatter};
 

@@ -22,7 +22,23 @@ pub fn draw_line_chart(
     canvas: HtmlCanvasElement,
     #[wasm_bindgen(js_name = specJson)] spec_json: &str,
 ) -> Result<(), JsError> {
-    draw_chart::<LineChart>(canvas, spec_json, "line chart", plot::draw_line_chart)
+    let drawn = draw_chart::<LineChart, _>(canvas.clone(), spec_json, "line chart", plot::draw_line_chart_placed)?;
+    // Where the legend and the points went, in CSS pixels, for tests and tools to check that
+    // the legend covers no data: `data-legend` "left top width height" (empty: no legend),
+    // `data-points` "x,y x,y ...".
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    let ratio = if ratio.is_finite() && ratio > 0.0 { ratio } else { 1.0 };
+    let css = |v: f64| format!("{:.1}", v / ratio);
+    let legend = drawn
+        .legend
+        .map(|r| format!("{} {} {} {}", css(r.left), css(r.top), css(r.width), css(r.height)))
+        .unwrap_or_default();
+    let points: Vec<String> = drawn.points.iter().map(|&(x, y)| format!("{},{}", css(x), css(y))).collect();
+    canvas.set_attribute("data-legend", &legend).map_err(|_| JsError::new("cannot record the legend's place"))?;
+    canvas
+        .set_attribute("data-points", &points.join(" "))
+        .map_err(|_| JsError::new("cannot record the points' places"))?;
+    Ok(())
 }
 
 /// Draws stacked bars. `specJson` is a [`StackedBars`] as JSON (missing fields take their
@@ -32,7 +48,7 @@ pub fn draw_stacked_bars(
     canvas: HtmlCanvasElement,
     #[wasm_bindgen(js_name = specJson)] spec_json: &str,
 ) -> Result<(), JsError> {
-    draw_chart::<StackedBars>(canvas, spec_json, "stacked bars", plot::draw_stacked_bars)
+    draw_chart::<StackedBars, _>(canvas, spec_json, "stacked bars", plot::draw_stacked_bars)
 }
 
 /// Draws a scatter plot coloured by class. `specJson` is a [`Scatter`] as JSON (missing fields
@@ -43,7 +59,7 @@ pub fn draw_scatter(
     canvas: HtmlCanvasElement,
     #[wasm_bindgen(js_name = specJson)] spec_json: &str,
 ) -> Result<(), JsError> {
-    draw_chart::<Scatter>(canvas, spec_json, "scatter", plot::draw_scatter)
+    draw_chart::<Scatter, _>(canvas, spec_json, "scatter", plot::draw_scatter)
 }
 
 /// Draws the `rows` x `cols` matrix `values` (row-major, exactly rows x cols of them) one cell per
@@ -139,15 +155,15 @@ pub fn draw_image_grid(
 }
 
 /// One of the chart drawing functions of [`plot`] on the canvas backend.
-type DrawOnCanvas<Spec> = fn(&DrawingArea<MeasuredCanvas, Shift>, &Spec, f64) -> Result<(), String>;
+type DrawOnCanvas<Spec, Drawn> = fn(&DrawingArea<MeasuredCanvas, Shift>, &Spec, f64) -> Result<Drawn, String>;
 
 /// Parses a chart spec and draws it on a white canvas with the plotters canvas backend.
-fn draw_chart<Spec: DeserializeOwned>(
+fn draw_chart<Spec: DeserializeOwned, Drawn>(
     canvas: HtmlCanvasElement,
     spec_json: &str,
     kind: &str,
-    draw: DrawOnCanvas<Spec>,
-) -> Result<(), JsError> {
+    draw: DrawOnCanvas<Spec, Drawn>,
+) -> Result<Drawn, JsError> {
     let spec: Spec = serde_json::from_str(spec_json).map_err(|e| JsError::new(&format!("invalid {kind} spec: {e}")))?;
     let scale = fit_to_device_pixels(&canvas)?;
     let context = context_2d(&canvas)?;
@@ -155,8 +171,9 @@ fn draw_chart<Spec: DeserializeOwned>(
         .ok_or_else(|| JsError::new(&format!("cannot draw the {kind}: the canvas has no 2-D context")))?;
     let area = backend.into_drawing_area();
     area.fill(&WHITE).map_err(|e| JsError::new(&format!("cannot draw the {kind}: {e}")))?;
-    draw(&area, &spec, scale).map_err(|e| JsError::new(&format!("cannot draw the {kind}: {e}")))?;
-    area.present().map_err(|e| JsError::new(&format!("cannot draw the {kind}: {e}")))
+    let drawn = draw(&area, &spec, scale).map_err(|e| JsError::new(&format!("cannot draw the {kind}: {e}")))?;
+    area.present().map_err(|e| JsError::new(&format!("cannot draw the {kind}: {e}")))?;
+    Ok(drawn)
 }
 
 /// Sets the canvas' drawing buffer to its CSS size times the device pixel ratio (at least 1 x 1)
