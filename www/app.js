@@ -302,7 +302,7 @@ function viewChanged({ keys = [], inTurns: spread = false }) {
     }
   };
   if (spread) {
-    inTurns([...newLayerDrawing(), after], () => true);
+    viewDrawn = inTurns([...newLayerDrawing(), after], () => true);
     return;
   }
   redrawLayerCharts();
@@ -311,6 +311,8 @@ function viewChanged({ keys = [], inTurns: spread = false }) {
   after();
 }
 let shownStripProblem = '';
+/** Settles once the last view change drawn in turns is drawn. */
+let viewDrawn = Promise.resolve();
 
 async function main() {
   await startWasm();
@@ -329,7 +331,7 @@ async function main() {
   setupMechanism();
   applyLink();
   // The tour opens on a first visit; a link opens the step it names (tour=0: none), the embed mode none.
-  const tourMessage = setupTour(lab, embedded ? 0 : state.view.tour, { startOpen: !embedded });
+  const tourMessage = setupTour(lab, embedded ? 0 : state.view.tour, { startOpen: !embedded, whenDrawn: () => viewDrawn });
   if (tourMessage) showMessage([$('message').textContent, tourMessage].filter(Boolean).join('\n'));
   subscribe((change, detail) => {
     if (change === 'view') viewChanged(detail);

@@ -12,7 +12,7 @@ const FILE = new URL('./data/default-run.bin.gz', import.meta.url);
 const STAGES = ['X', 'MX', 'PhiMX'];
 
 /** What the status line says while the default run computed ahead of time is shown. */
-export const PRECOMPUTED_NOTE = 'Ready. The charts show the default run, computed ahead of time; Run computes it live in your browser.';
+export const PRECOMPUTED_NOTE = 'Ready. Shown: the default run, computed ahead of time; Run computes it live.';
 
 // Fetched as soon as the page's modules load, beside the wasm module: the first charts wait for
 // neither. A missing file leaves the charts empty until Run, as they were before it existed.

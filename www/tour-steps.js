@@ -57,8 +57,8 @@ function change(before, after) {
 export const STEPS = [
   {
     title: 'What collapse looks like',
-    text: 'Deep RFM builds layers without gradient descent: each fits a kernel machine to the labels, reshapes the data with that machine\'s '
-      + 'average gradient outer product (the AGOP), then applies a random map. Run it on 1000 digits, 8 layers. '
+    text: 'Deep RFM builds layers without gradient descent: each fits a kernel machine to the labels, reshapes the data with its '
+      + 'average gradient outer product (the AGOP), then applies a random map. Here: 1000 digits, 8 layers. '
       + 'The pictures show how alike samples are (red: alike, blue: opposite), sorted by digit.',
     question: 'After 8 layers, where are the samples of one digit?',
     choices: [

@@ -20,6 +20,8 @@ export const tour = {
 };
 
 let lab = null;
+/** A promise that settles once the page has drawn the last view change. */
+let viewDrawn = () => Promise.resolve();
 /** The step's guess, chosen before its run: a choice index, 'skip', or null (not yet). */
 let guess = null;
 /** The step whose run is under way, so that a late result of a step left behind is not shown. */
@@ -74,7 +76,7 @@ function render() {
     label.append(input, ` ${choice.text}`);
     return label;
   }));
-  $('tour-time').textContent = step.seconds > 3 && !reuses(step) ? `Expect about ${step.seconds} s on two cores; the bar under Run shows the progress.` : '';
+  $('tour-time').textContent = step.seconds > 3 && !reuses(step) ? `Expect about ${step.seconds} s on two cores.` : '';
   $('tour-back').disabled = n === 1;
   $('tour-next').disabled = n === STEPS.length;
   $('tour-verdict').textContent = '';
@@ -128,7 +130,10 @@ async function runStep(chosen) {
   try {
     const outcome = await step.run(stepLab());
     if (running !== n || tour.step !== n) return null; // the reader moved on meanwhile
-    if (step.view) setView(step.view(outcome), { inTurns: true });
+    if (step.view) {
+      setView(step.view(outcome), { inTurns: true });
+      await viewDrawn();
+    }
     const verdict = step.verdict(outcome);
     const agrees = chosen === 'skip' ? null : step.choices[chosen].holds(outcome);
     const answer = step.choices.findIndex((c) => c.holds(outcome));
@@ -156,8 +161,9 @@ function chosenGuess() {
  * Sets the tour up in the page; `requested` is the step the link asked for (null: none), or
  * the text it gave. Returns a message when the link's step cannot be opened.
  */
-export function setupTour(labFace, requested, { startOpen }) {
+export function setupTour(labFace, requested, { startOpen, whenDrawn = () => Promise.resolve() }) {
   lab = labFace;
+  viewDrawn = whenDrawn;
   lab.tour = tour;
   $('tour-next').addEventListener('click', () => go(tour.step + 1));
   $('tour-back').addEventListener('click', () => go(tour.step - 1));
