@@ -55,6 +55,7 @@ export const CHART_TEXTS = {
   gram: 'Entry (i, j) is the cosine between samples i and j after subtracting the mean sample, samples sorted by class; red +1, blue −1.',
   pca: 'Every training sample on the two directions of largest variance of the chosen layer and stage, one colour per class.',
   strip: 'The Gram picture at a few layers, side by side: watch the blocks on the diagonal form.',
+  mechanism: 'One layer, move by move: its input X, the kernel matrix K its kernel machine is fitted with, that machine\'s AGOP M, the data projected with M^½ (MX) and the random map\'s output (PhiMX); NC1 under each picture is measured after that move.',
   agop: 'The AGOP M = the average over training samples of Σc ∇fc(x) ∇fc(x)ᵀ, f the layer\'s kernel predictor, scaled to largest entry 1. The layer projects its data with M^½.',
   time: 'Seconds each layer spent on each step, computed in this browser.',
   table: 'Every metric at every layer and stage. NCC agreement: the share of samples whose nearest class mean gives the kernel machine\'s label.',

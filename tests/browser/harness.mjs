@@ -69,6 +69,9 @@ export async function openPage(lab, path = '/', { viewport = { width: 1400, heig
   context.on('request', (request) => requests.push(request.url()));
   await page.goto(`${lab.origin}${path}`);
   await page.waitForFunction(() => window.lab && document.getElementById('status').textContent.startsWith('Ready'));
+  // The page starts its computing worker as soon as it is ready (to warm it up); Playwright
+  // learns of a worker a little later: wait for it, so that tests can reach it at once.
+  for (let waited = 0; waited < 5000 && !page.workers().some((w) => w.url().includes('/worker.js')); waited += 50) await page.waitForTimeout(50);
   return { page, problems, requests, close: () => context.close() };
 }
 
