@@ -14,6 +14,7 @@
 //! gradients are computed apart (natively the second on another thread) and added first half
 //! first, so the numbers do not depend on how many cores did the work.
 
+pub mod alignment;
 pub mod measure;
 pub mod network;
 
