@@ -214,7 +214,7 @@ const SETTINGS: [Setting<RfmConfig>; 21] = [
 ];
 
 /// The network's own settings; its data and seed are those of the Deep RFM settings.
-const NETWORK_SETTINGS: [Setting<MlpConfig>; 8] = [
+const NETWORK_SETTINGS: [Setting<MlpConfig>; 9] = [
     Setting {
         key: "net_depth",
         write: |c| c.depth.to_string(),
@@ -244,6 +244,13 @@ const NETWORK_SETTINGS: [Setting<MlpConfig>; 8] = [
         write: |c| c.learning_rate.to_string(),
         read: |c, v| set(&mut c.learning_rate, v, "a number"),
         applies: |_| true,
+    },
+    Setting {
+        key: "adam_reset",
+        write: |c| c.adam_reset.name().to_string(),
+        read: |c, v| set(&mut c.adam_reset, v, "never or epoch"),
+        // Links of one Adam per run (the default) stay as they were.
+        applies: |c| c.adam_reset != crate::mlp::AdamReset::Never,
     },
     Setting {
         key: "batch",
