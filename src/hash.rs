@@ -7,8 +7,8 @@
 
 use std::str::FromStr;
 
-use crate::data::DatasetSource;
 use crate::config::rfm::MAX_SEEDS;
+use crate::data::DatasetSource;
 use crate::mlp::MlpConfig;
 use crate::rfm::RfmConfig;
 
@@ -318,7 +318,10 @@ fn apply_settings<C: Clone>(
         let mut rejected = Vec::new();
         for (setting, value) in pending.iter().copied() {
             let mut candidate = config.clone();
-            match setting.read_into(&mut candidate, value).and_then(|()| validate(&candidate).map_err(|e| e.to_string())) {
+            match setting
+                .read_into(&mut candidate, value)
+                .and_then(|()| validate(&candidate).map_err(|e| e.to_string()))
+            {
                 Ok(()) => *config = candidate,
                 Err(message) => rejected.push((setting, value, message)),
             }

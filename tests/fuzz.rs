@@ -554,12 +554,18 @@ fn valid_rfm_and_network_configs() -> impl Strategy<Value = (RfmConfig, MlpConfi
 fn presentation() -> impl Strategy<Value = Presentation> {
     let keys = agop_collapse::hash::setting_keys();
     let subset = proptest::sample::subsequence(keys.clone(), 0..=keys.len());
-    let preset = prop_oneof![Just(None), "[a-z0-9-]{1,24}".prop_map(Some), any::<String>().prop_filter("not empty", |s| !s.is_empty()).prop_map(Some)];
-    (preset, subset.clone(), subset, proptest::option::of(any::<u32>())).prop_map(|(preset, hide, lock, tour)| Presentation {
-        preset,
-        hide: hide.into_iter().map(String::from).collect(),
-        lock: lock.into_iter().map(String::from).collect(),
-        tour,
+    let preset = prop_oneof![
+        Just(None),
+        "[a-z0-9-]{1,24}".prop_map(Some),
+        any::<String>().prop_filter("not empty", |s| !s.is_empty()).prop_map(Some)
+    ];
+    (preset, subset.clone(), subset, proptest::option::of(any::<u32>())).prop_map(|(preset, hide, lock, tour)| {
+        Presentation {
+            preset,
+            hide: hide.into_iter().map(String::from).collect(),
+            lock: lock.into_iter().map(String::from).collect(),
+            tour,
+        }
     })
 }
 

@@ -187,7 +187,9 @@ fn the_adam_reset_round_trips_and_stays_out_of_default_links() {
     assert_eq!((fallback.adam_reset, fallback.epochs), (AdamReset::Never, 20));
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert!(
-        messages[0].contains("adam_reset") && messages[0].contains("'sometimes'") && messages[0].contains("never or epoch"),
+        messages[0].contains("adam_reset")
+            && messages[0].contains("'sometimes'")
+            && messages[0].contains("never or epoch"),
         "{messages:?}"
     );
 }
