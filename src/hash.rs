@@ -7,8 +7,8 @@
 
 use std::str::FromStr;
 
-use crate::data::DatasetSource;
 use crate::config::rfm::MAX_SEEDS;
+use crate::data::DatasetSource;
 use crate::mlp::MlpConfig;
 use crate::rfm::RfmConfig;
 
@@ -214,7 +214,7 @@ const SETTINGS: [Setting<RfmConfig>; 21] = [
 ];
 
 /// The network's own settings; its data and seed are those of the Deep RFM settings.
-const NETWORK_SETTINGS: [Setting<MlpConfig>; 8] = [
+const NETWORK_SETTINGS: [Setting<MlpConfig>; 9] = [
     Setting {
         key: "net_depth",
         write: |c| c.depth.to_string(),
@@ -244,6 +244,13 @@ const NETWORK_SETTINGS: [Setting<MlpConfig>; 8] = [
         write: |c| c.learning_rate.to_string(),
         read: |c, v| set(&mut c.learning_rate, v, "a number"),
         applies: |_| true,
+    },
+    Setting {
+        key: "adam_reset",
+        write: |c| c.adam_reset.name().to_string(),
+        read: |c, v| set(&mut c.adam_reset, v, "never or epoch"),
+        // Links of one Adam per run (the default) stay as they were.
+        applies: |c| c.adam_reset != crate::mlp::AdamReset::Never,
     },
     Setting {
         key: "batch",
@@ -311,7 +318,10 @@ fn apply_settings<C: Clone>(
         let mut rejected = Vec::new();
         for (setting, value) in pending.iter().copied() {
             let mut candidate = config.clone();
-            match setting.read_into(&mut candidate, value).and_then(|()| validate(&candidate).map_err(|e| e.to_string())) {
+            match setting
+                .read_into(&mut candidate, value)
+                .and_then(|()| validate(&candidate).map_err(|e| e.to_string()))
+            {
                 Ok(()) => *config = candidate,
                 Err(message) => rejected.push((setting, value, message)),
             }

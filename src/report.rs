@@ -209,6 +209,22 @@ pub struct MlpLayerReport {
     pub nfa: Option<f64>,
     /// The same with the AGOP itself.
     pub nfa_agop: Option<f64>,
+    /// `tr(U^T W^T W U) / tr(W^T W)`, U an orthonormal basis of the row space of the centred
+    /// class means of the layer's input on the training set: 1 when the weights read only the
+    /// class-mean directions, r/p for an isotropic matrix. `None` when not finite.
+    #[serde(default)]
+    pub weight_alignment: Option<f64>,
+    /// The same with the layer's AGOP (the one of `nfa`).
+    #[serde(default)]
+    pub agop_alignment: Option<f64>,
+    /// The alpha of 0.05, 0.10, ..., 1.50 that maximises the correlation of `W^T W` and
+    /// `AGOP^alpha` (the NFA exponent; ties to the smallest). `None` when no alpha gives a
+    /// correlation.
+    #[serde(default)]
+    pub nfa_alpha: Option<f64>,
+    /// That largest correlation.
+    #[serde(default)]
+    pub nfa_alpha_corr: Option<f64>,
     /// `[ln NC1(in) - ln NC1(SVt)] / [ln NC1(in) - ln NC1(out)]`: the share of the layer's
     /// collapse done by the right singular structure; `None` when NC1 does not change. Raw:
     /// it swings wildly where the layer barely collapses (see `little_collapse`).
@@ -232,6 +248,11 @@ pub struct MlpMeasurement {
     pub train_acc: f64,
     /// `None` without a test set.
     pub test_acc: Option<f64>,
+    /// `|| W_out/||W_out||_F - Mt_L/||Mt_L||_F ||_F^2`, `W_out` the output layer's weights and
+    /// `Mt_L` the centred class means of the last hidden layer's output on the training set:
+    /// 0 when the output layer is self-dual (NC3). `None` when either is zero.
+    #[serde(default)]
+    pub nc3_output: Option<f64>,
     /// The hidden layers, first to last.
     pub layers: Vec<MlpLayerReport>,
 }

@@ -13,7 +13,7 @@ use agop_collapse::kernel::KernelKind;
 use agop_collapse::link::{LinkState, Presentation, read_link, write_link};
 use agop_collapse::memory::default_budget;
 use agop_collapse::mlp::config::{MAX_DEPTH as NET_MAX_DEPTH, MAX_EPOCHS, MAX_WIDTH as NET_MAX_WIDTH};
-use agop_collapse::mlp::{MlpConfig, OutputInit};
+use agop_collapse::mlp::{AdamReset, MlpConfig, OutputInit};
 use agop_collapse::projection::Projection;
 use agop_collapse::rfm::{MAX_DEPTH, MAX_WIDTH, RfmConfig};
 use agop_collapse::seeds::MAX_SEEDS;
@@ -66,7 +66,8 @@ const RFM_KEYS: [&str; 20] = [
 ];
 
 /// The network keys of a hash, as in `NETWORK_SETTINGS` of src/hash.rs.
-const NETWORK_KEYS: [&str; 8] = ["net_depth", "net_width", "gain", "output_init", "lr", "batch", "epochs", "every"];
+const NETWORK_KEYS: [&str; 9] =
+    ["net_depth", "net_width", "gain", "output_init", "lr", "adam_reset", "batch", "epochs", "every"];
 
 /// Values chosen to hit edges: of the number parsers, of the ranges, of the encodings.
 const HOSTILE_VALUES: &[&str] = &[
@@ -538,6 +539,7 @@ fn valid_rfm_and_network_configs() -> impl Strategy<Value = (RfmConfig, MlpConfi
                 gain,
                 output_init: if torch { OutputInit::Torch } else { OutputInit::Xavier },
                 learning_rate,
+                adam_reset: if torch { AdamReset::Never } else { AdamReset::Epoch },
                 batch_size,
                 epochs,
                 measure_every,
@@ -552,12 +554,18 @@ fn valid_rfm_and_network_configs() -> impl Strategy<Value = (RfmConfig, MlpConfi
 fn presentation() -> impl Strategy<Value = Presentation> {
     let keys = agop_collapse::hash::setting_keys();
     let subset = proptest::sample::subsequence(keys.clone(), 0..=keys.len());
-    let preset = prop_oneof![Just(None), "[a-z0-9-]{1,24}".prop_map(Some), any::<String>().prop_filter("not empty", |s| !s.is_empty()).prop_map(Some)];
-    (preset, subset.clone(), subset, proptest::option::of(any::<u32>())).prop_map(|(preset, hide, lock, tour)| Presentation {
-        preset,
-        hide: hide.into_iter().map(String::from).collect(),
-        lock: lock.into_iter().map(String::from).collect(),
-        tour,
+    let preset = prop_oneof![
+        Just(None),
+        "[a-z0-9-]{1,24}".prop_map(Some),
+        any::<String>().prop_filter("not empty", |s| !s.is_empty()).prop_map(Some)
+    ];
+    (preset, subset.clone(), subset, proptest::option::of(any::<u32>())).prop_map(|(preset, hide, lock, tour)| {
+        Presentation {
+            preset,
+            hide: hide.into_iter().map(String::from).collect(),
+            lock: lock.into_iter().map(String::from).collect(),
+            tour,
+        }
     })
 }
 
@@ -636,6 +644,7 @@ fn any_mlp_config() -> impl Strategy<Value = MlpConfig> {
                 gain,
                 output_init: if torch { OutputInit::Torch } else { OutputInit::Xavier },
                 learning_rate,
+                adam_reset: if torch { AdamReset::Never } else { AdamReset::Epoch },
                 batch_size,
                 epochs,
                 measure_every,
@@ -964,7 +973,10 @@ fn fuzzed_keys_are_the_parsers_keys() {
     listed.sort();
     assert_eq!(written, listed);
     let mut network_keys = keys_of(network_to_hash(&MlpConfig::default()));
+    // The reset is written only when not the default.
+    network_keys.extend(keys_of(network_to_hash(&MlpConfig { adam_reset: AdamReset::Epoch, ..MlpConfig::default() })));
     network_keys.sort();
+    network_keys.dedup();
     let mut listed: Vec<String> = NETWORK_KEYS.iter().map(|k| k.to_string()).collect();
     listed.sort();
     assert_eq!(network_keys, listed);

@@ -159,3 +159,37 @@ fn settings_checked_together_do_not_depend_on_their_order() {
         assert_eq!((config.data.separation, config.data.noise), (defaults.separation, defaults.noise), "{hash}");
     }
 }
+
+/// The Adam reset is written only when it is not the default, so that existing links read and
+/// write as before, and comes back from its link; a bad value is named with what it may be.
+#[test]
+fn the_adam_reset_round_trips_and_stays_out_of_default_links() {
+    use agop_collapse::hash::{network_from_hash, network_to_hash};
+    use agop_collapse::mlp::{AdamReset, MlpConfig};
+    let rfm = RfmConfig::default();
+    let default_hash = network_to_hash(&MlpConfig::default());
+    assert!(!default_hash.contains("adam_reset"), "{default_hash}");
+    let (back, messages) = network_from_hash(&default_hash, &rfm);
+    assert!(messages.is_empty(), "{messages:?}");
+    assert_eq!(back.adam_reset, AdamReset::Never);
+
+    let reset = MlpConfig { adam_reset: AdamReset::Epoch, ..MlpConfig::default() };
+    let hash = format!("{}&{}", to_hash(&rfm), network_to_hash(&reset));
+    assert!(hash.contains("&lr=0.001&adam_reset=epoch&batch=128"), "{hash}");
+    let (rfm_back, messages) = from_hash(&hash, &[]);
+    assert!(messages.is_empty(), "the key is known: {messages:?}");
+    let (back, messages) = network_from_hash(&hash, &rfm_back);
+    assert!(messages.is_empty(), "{messages:?}");
+    assert_eq!(back, reset);
+    assert_eq!(network_to_hash(&back), network_to_hash(&reset));
+
+    let (fallback, messages) = network_from_hash("adam_reset=sometimes&epochs=20", &rfm);
+    assert_eq!((fallback.adam_reset, fallback.epochs), (AdamReset::Never, 20));
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains("adam_reset")
+            && messages[0].contains("'sometimes'")
+            && messages[0].contains("never or epoch"),
+        "{messages:?}"
+    );
+}

@@ -33,6 +33,7 @@ export const NETWORK_FIELDS = [
   ['gain', ['gain'], 'number'],
   ['output-init', ['output_init'], 'text'],
   ['lr', ['learning_rate'], 'number'],
+  ['adam-reset', ['adam_reset'], 'text'],
   ['batch', ['batch_size'], 'number'],
   ['epochs', ['epochs'], 'number'],
   ['every', ['measure_every'], 'number'],

@@ -40,6 +40,7 @@ export const CONTROL_TEXTS = {
   gain: 'Scale of the hidden weights at initialisation (xavier-uniform gain): small gains put the network in the feature-learning regime.',
   'output-init': 'How the output layer starts: PyTorch\'s default, or xavier-uniform with the small gain.',
   lr: 'Adam\'s learning rate.',
+  'adam-reset': 'One Adam for the whole run, or a new one (fresh moments and step count) at every epoch as the authors\' script builds it; with the reset a small-gain network can stay on its plateau far longer.',
   batch: 'Training samples per step of Adam.',
   epochs: 'Passes over the training samples.',
   every: 'Epochs between measurements (NC1 at each stage, the NFA correlation, the accuracies); the first and last epochs are measured too.',

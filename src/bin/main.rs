@@ -10,7 +10,7 @@ use agop_collapse::data::mnist::Mnist;
 use agop_collapse::data::{self, DataConfig, DatasetSource};
 use agop_collapse::features::FeatureKind;
 use agop_collapse::kernel::KernelKind;
-use agop_collapse::mlp::{MlpConfig, MlpTraining, OutputInit};
+use agop_collapse::mlp::{AdamReset, MlpConfig, MlpTraining, OutputInit};
 use agop_collapse::projection::Projection;
 use agop_collapse::rfm::RfmConfig;
 use agop_collapse::seeds::{SeededRfm, split_loader};
@@ -201,6 +201,10 @@ struct MlpArgs {
     /// Learning rate of Adam.
     #[arg(long, allow_negative_numbers = true)]
     lr: Option<f64>,
+    /// When Adam starts afresh: never (one Adam for the run) or epoch (a new one every epoch,
+    /// as the authors' script).
+    #[arg(long)]
+    adam_reset: Option<AdamReset>,
     /// Samples per mini-batch.
     #[arg(long, allow_negative_numbers = true)]
     batch_size: Option<usize>,
@@ -234,6 +238,7 @@ impl MlpArgs {
             gain: self.gain.unwrap_or(defaults.gain),
             output_init: self.output_init.unwrap_or(defaults.output_init),
             learning_rate: self.lr.unwrap_or(defaults.learning_rate),
+            adam_reset: self.adam_reset.unwrap_or(defaults.adam_reset),
             batch_size: self.batch_size.unwrap_or(defaults.batch_size),
             epochs: self.epochs.unwrap_or(defaults.epochs),
             measure_every: self.measure_every.unwrap_or(defaults.measure_every),
@@ -264,6 +269,7 @@ fn with_defaults(command: clap::Command) -> clap::Command {
         ("gain", mlp.gain.to_string()),
         ("output_init", mlp.output_init.name().to_string()),
         ("lr", mlp.learning_rate.to_string()),
+        ("adam_reset", mlp.adam_reset.name().to_string()),
         ("batch_size", mlp.batch_size.to_string()),
         ("epochs", mlp.epochs.to_string()),
         ("measure_every", mlp.measure_every.to_string()),

@@ -1,5 +1,7 @@
 //! One measurement of a network: loss and accuracies, and for every hidden layer the collapse
-//! metrics at the five stages of its singular structure and the Neural Feature Ansatz correlation.
+//! metrics at the five stages of its singular structure, the Neural Feature Ansatz correlation
+//! and exponent, the alignments of `W^T W` and the AGOP with the input's class means, and the
+//! output layer's NC3 (see [`super::alignment`]).
 //!
 //! A hidden layer with input Phi (N x p) and weight `W = U S V^T` (thin SVD) is measured at
 //! Phi ("in"), `Phi V` ("Vt"), `Phi V S` ("SVt"), `Phi W^T` ("USVt", the same NC1 as "SVt" since
@@ -15,6 +17,7 @@ use crate::linalg::{
 use crate::nc::{Metrics, measure};
 use crate::report::{DatasetSummary, MlpLayerReport, MlpMeasurement, MlpStages};
 
+use super::alignment::{alignment_in, centred_class_means, class_mean_basis, nc3_output, nfa_alpha};
 use super::network::{Network, congruence, layer_sizes, mean_squared_error};
 
 /// The five measured stages of a hidden layer.
@@ -219,6 +222,10 @@ pub fn measure_network(network: &Network, samples: &Samples, epoch: usize) -> Re
         }
         let root = agop_root(middle, weight, &agop).ok_or_else(|| non_finite("AGOP"))?;
         let gram = transpose_product(weight, weight);
+        // The class-mean directions of the layer's input on the training set.
+        let basis = class_mean_basis(&centred_class_means(phi, &samples.labels, samples.classes))
+            .ok_or_else(|| non_finite("class means"))?;
+        let (nfa_alpha, nfa_alpha_corr) = nfa_alpha(&gram, &agop).unzip();
         let drop = stages.input.nc1.ln() - stages.out.nc1.ln();
         layers.push(MlpLayerReport {
             layer,
@@ -228,11 +235,17 @@ pub fn measure_network(network: &Network, samples: &Samples, epoch: usize) -> Re
             stages,
             nfa: entry_correlation(&gram, &root),
             nfa_agop: entry_correlation(&gram, &agop),
+            weight_alignment: alignment_in(&gram, &basis),
+            agop_alignment: alignment_in(&agop, &basis),
+            nfa_alpha,
+            nfa_alpha_corr,
         });
     }
     let largest_drop = layers.iter().filter_map(|l| l.nc1_drop).fold(0.0, f64::max);
     for layer in &mut layers {
         layer.little_collapse = little_collapse(layer.nc1_drop, largest_drop);
     }
-    Ok(MlpMeasurement { epoch, train_loss, train_acc, test_acc, layers })
+    let last_means = centred_class_means(&pass.hidden[depth - 1], &samples.labels, samples.classes);
+    let nc3_output = nc3_output(&network.weights()[depth], &last_means);
+    Ok(MlpMeasurement { epoch, train_loss, train_acc, test_acc, nc3_output, layers })
 }

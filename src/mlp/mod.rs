@@ -14,12 +14,13 @@
 //! gradients are computed apart (natively the second on another thread) and added first half
 //! first, so the numbers do not depend on how many cores did the work.
 
+pub mod alignment;
 pub mod measure;
 pub mod network;
 
 // Re-exported: the config of a run, with its limits, is where a reader of the engine looks.
 pub use crate::config::mlp as config;
-pub use crate::config::mlp::{MlpConfig, OutputInit};
+pub use crate::config::mlp::{AdamReset, MlpConfig, OutputInit};
 pub use measure::MlpStage;
 pub use network::{Adam, Network};
 
@@ -204,7 +205,11 @@ impl<T: Element> MlpTraining<T> {
     }
 
     /// One pass over the training set in a freshly shuffled order; the last batch may be smaller.
+    /// With [`AdamReset::Epoch`] it starts from a fresh Adam, as the authors' script does.
     fn train_epoch(&mut self) -> Result<()> {
+        if self.config.adam_reset == AdamReset::Epoch {
+            self.adam = Adam::new(self.network.weights(), self.config.learning_rate);
+        }
         let mut order: Vec<usize> = (0..self.train.nrows()).collect();
         self.shuffle_rng.shuffle(&mut order);
         let mut total_squared_error = 0.0;
@@ -244,6 +249,12 @@ impl<T: Element> MlpTraining<T> {
     /// The network as trained so far.
     pub fn network(&self) -> &Network<T> {
         &self.network
+    }
+
+    /// The optimiser's state as training left it (fresh at every epoch's start with
+    /// [`AdamReset::Epoch`]).
+    pub fn adam(&self) -> &Adam<T> {
+        &self.adam
     }
 
     /// Class of every training sample.

@@ -340,19 +340,22 @@ pub struct Adam<T: Element = f64> {
     /// `beta1^t` and `beta2^t` after t steps.
     beta1_power: f64,
     beta2_power: f64,
+    /// t, the steps taken.
+    steps: usize,
 }
 
 impl<T: Element> Adam<T> {
     /// An optimiser for matrices shaped like `weights`. Precondition: `learning_rate > 0`.
     pub fn new(weights: &[DMatrix<T>], learning_rate: f64) -> Self {
         let zeros: Vec<DMatrix<T>> = weights.iter().map(|w| DMatrix::zeros(w.nrows(), w.ncols())).collect();
-        Adam { learning_rate, first: zeros.clone(), second: zeros, beta1_power: 1.0, beta2_power: 1.0 }
+        Adam { learning_rate, first: zeros.clone(), second: zeros, beta1_power: 1.0, beta2_power: 1.0, steps: 0 }
     }
 
     /// One update of `weights` with their `gradients`. Precondition: the shapes given to `new`.
     pub fn step(&mut self, weights: &mut [DMatrix<T>], gradients: &[DMatrix<T>]) {
         self.beta1_power *= BETA1;
         self.beta2_power *= BETA2;
+        self.steps += 1;
         let step_size = T::of_f64(self.learning_rate / (1.0 - self.beta1_power));
         let root_correction = T::of_f64((1.0 - self.beta2_power).sqrt());
         let (beta1, beta2, epsilon) = (T::of_f64(BETA1), T::of_f64(BETA2), T::of_f64(EPSILON));
@@ -365,5 +368,20 @@ impl<T: Element> Adam<T> {
                 *w -= step_size * *m / (v.sqrt() / root_correction + epsilon);
             }
         }
+    }
+
+    /// The steps taken since this state was fresh (t of the bias correction).
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+
+    /// The running average of the gradients, one matrix per weight matrix (zeros when fresh).
+    pub fn first_moments(&self) -> &[DMatrix<T>] {
+        &self.first
+    }
+
+    /// The running average of the squared gradients, one matrix per weight matrix.
+    pub fn second_moments(&self) -> &[DMatrix<T>] {
+        &self.second
     }
 }
