@@ -142,6 +142,8 @@ async function runStep(chosen) {
     $('tour-guess').textContent = chosen === 'skip'
       ? `The run's answer: ${answer >= 0 ? step.choices[answer].text : 'none of the choices'}.`
       : `Your guess: ${step.choices[chosen].text}. ${agrees ? 'The run agrees.' : `The run says otherwise: ${answer >= 0 ? step.choices[answer].text : 'none of the choices'}.`}`;
+    // The charts were in view while the run drew them; now the verdict comes back into view.
+    $('tour-verdict').scrollIntoView({ block: 'nearest' });
     return tour.verdict;
   } catch (error) {
     if (running === n) $('tour-verdict').textContent = `The run stopped: ${error.message}`;
