@@ -1,0 +1,109 @@
+//! The geometry of features beyond the paper's NC1 and NC2 (DIGEST.md section 8): the
+//! class-distance normalised variance (CDNV), the stable rank, the singular values of the centred
+//! class means, and how much of a PSD matrix lies along the class-mean directions.
+//!
+//! Every function takes the class means already computed (src/nc.rs computes them once for all
+//! the metrics), so that none is computed twice and this module needs nothing above `linalg`.
+
+use crate::linalg::{Mat, outer_gram, svd, symmetric_eigen, transpose_gram};
+
+/// Singular values of the centred class means at or below this share of the largest do not count
+/// in their rank (DIGEST.md section 8).
+pub const RANK_RELATIVE_TOLERANCE: f64 = 1e-6;
+
+/// Singular values of the centred class means at or below this share of the largest do not
+/// span the class-mean directions of the alignment (DIGEST.md section 8).
+pub const BASIS_RELATIVE_TOLERANCE: f64 = 1e-10;
+
+/// The class-distance normalised variance (Galanti et al. 2022): with
+/// `V_c = (1/n_c) sum_{y_i = c} ||h_i - mu_c||^2`, the mean over unordered pairs `c < c'` of
+/// `(V_c + V_c') / (2 ||mu_c - mu_c'||^2)`. Infinite when two class means coincide.
+///
+/// Preconditions: `within` (N x p) the rows `h_i - mu_{y_i}`; `labels` their classes in
+/// `0..K`, every class present; `means` the K x p class means, `K >= 2`.
+pub fn cdnv(within: &Mat, labels: &[usize], means: &Mat) -> f64 {
+    let classes = means.nrows();
+    let mut variances = vec![0.0; classes];
+    let mut counts = vec![0usize; classes];
+    for (row, &y) in within.row_iter().zip(labels) {
+        variances[y] += row.norm_squared();
+        counts[y] += 1;
+    }
+    for (v, &n) in variances.iter_mut().zip(&counts) {
+        *v /= n as f64;
+    }
+    let mut sum = 0.0;
+    for a in 0..classes {
+        for b in a + 1..classes {
+            // The difference itself, not the expanded form: close means must not lose their distance
+            // to cancellation.
+            let distance = (means.row(a) - means.row(b)).norm_squared();
+            sum += (variances[a] + variances[b]) / (2.0 * distance);
+        }
+    }
+    sum / (classes * (classes - 1) / 2) as f64
+}
+
+/// The stable rank `||Hc||_F^2 / sigma_max(Hc)^2` of `centred` (Hc, the features less the mean
+/// of the class means): between 1 and the rank of Hc. `sigma_max^2` is the largest eigenvalue of
+/// the smaller of the two Gram matrices (exact to rounding, unlike a power iteration, which
+/// would stall on the nearly equal top singular values of collapsed features). NaN when `centred`
+/// is zero. Precondition: `centred` has at least one row and one column, all entries finite.
+pub fn stable_rank(centred: &Mat) -> f64 {
+    let gram = if centred.nrows() <= centred.ncols() { outer_gram(centred) } else { transpose_gram(centred) };
+    let largest = symmetric_eigen(&gram).map(|(values, _)| values[0]).unwrap_or(f64::NAN);
+    centred.norm_squared() / largest
+}
+
+/// The singular values of the centred class means Mt (K x p, rows `mu_c - mu_G`) and an
+/// orthonormal basis of Mt's row space.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassMeanSpectrum {
+    /// The K singular values of Mt, largest first; zeros beyond `min(K, p)`.
+    pub singular_values: Vec<f64>,
+    /// p x r, orthonormal columns spanning Mt's row space: the right singular vectors of the
+    /// r singular values above [`BASIS_RELATIVE_TOLERANCE`] times the largest (r = 0 when Mt
+    /// is zero).
+    pub basis: Mat,
+}
+
+impl ClassMeanSpectrum {
+    /// The spectrum of `centred_means` (Mt, K x p) by a thin SVD: the K x K Gram would square
+    /// the singular values and lose the small ones below `1e-8` of the largest, which the
+    /// basis's tolerance needs. All zeros with an empty basis when the SVD fails (only with NaN
+    /// or infinite entries). Precondition: K >= 1, p >= 1.
+    pub fn of(centred_means: &Mat) -> Self {
+        let (classes, dim) = centred_means.shape();
+        let Some(decomposition) = svd(centred_means) else {
+            return ClassMeanSpectrum { singular_values: vec![0.0; classes], basis: Mat::zeros(dim, 0) };
+        };
+        let mut order: Vec<usize> = (0..decomposition.singular_values.len()).collect();
+        // Largest first whatever the backend's order.
+        order.sort_by(|&a, &b| decomposition.singular_values[b].total_cmp(&decomposition.singular_values[a]));
+        let mut singular_values: Vec<f64> = order.iter().map(|&i| decomposition.singular_values[i]).collect();
+        let largest = singular_values.first().copied().unwrap_or(0.0);
+        let kept: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&i| decomposition.singular_values[i] > BASIS_RELATIVE_TOLERANCE * largest)
+            .collect();
+        let basis = Mat::from_fn(dim, kept.len(), |row, column| decomposition.v[(row, kept[column])]);
+        singular_values.resize(classes, 0.0);
+        ClassMeanSpectrum { singular_values, basis }
+    }
+
+    /// How many singular values exceed [`RANK_RELATIVE_TOLERANCE`] times the largest (0 when
+    /// Mt is zero).
+    pub fn rank(&self) -> usize {
+        let largest = self.singular_values.first().copied().unwrap_or(0.0);
+        self.singular_values.iter().filter(|&&s| s > RANK_RELATIVE_TOLERANCE * largest).count()
+    }
+
+    /// `tr(U^T A U) / tr(A)`, U = [`ClassMeanSpectrum::basis`]: the share of `a`'s trace along
+    /// the class-mean directions, in [0, 1] (r/p for the identity). NaN when `tr(A) = 0`.
+    /// Precondition: `a` is p x p, symmetric PSD.
+    pub fn alignment(&self, a: &Mat) -> f64 {
+        let along: f64 = self.basis.column_iter().map(|u| (a * u).dot(&u)).sum();
+        along / a.trace()
+    }
+}
