@@ -115,7 +115,7 @@ fn across_seeds_matches_a_direct_computation_on_every_number() {
             assert_eq!(spreads.len(), 9);
             for (m, (metric, _)) in reports[0].stages.x.named().iter().enumerate() {
                 let values =
-                    reports.iter().map(|r| [r.stages.x, r.stages.mx, r.stages.phi_mx][stage].named()[m].1).collect();
+                    reports.iter().map(|r| [&r.stages.x, &r.stages.mx, &r.stages.phi_mx][stage].named()[m].1).collect();
                 check(values, &spreads[*metric], &format!("{name} {metric}"));
             }
         }
