@@ -5,7 +5,9 @@
 //! Every function takes the class means already computed (src/nc.rs computes them once for all
 //! the metrics), so that none is computed twice and this module needs nothing above `linalg`.
 
-use crate::linalg::{Mat, outer_gram, svd, symmetric_eigen, transpose_gram};
+use nalgebra::SVD;
+
+use crate::linalg::{Mat, outer_gram, symmetric_eigen, transpose_gram};
 
 /// Singular values of the centred class means at or below this share of the largest do not count
 /// in their rank (DIGEST.md section 8).
@@ -68,26 +70,37 @@ pub struct ClassMeanSpectrum {
 }
 
 impl ClassMeanSpectrum {
-    /// The spectrum of `centred_means` (Mt, K x p) by a thin SVD: the K x K Gram would square
-    /// the singular values and lose the small ones below `1e-8` of the largest, which the
-    /// basis's tolerance needs. All zeros with an empty basis when the SVD fails (only with NaN
-    /// or infinite entries). Precondition: K >= 1, p >= 1.
+    /// The spectrum of `centred_means` (Mt, K x p), from Householder QR `Mt^T = Q R` and the SVD
+    /// of the small R (`R = U_R S V_R^T`, so Mt's singular values are S and its row space is
+    /// spanned by the columns of `Q U_R`). Not the K x K Gram, which squares the singular values
+    /// and leaves rounding residues of 1e-8 of the largest, above the basis's tolerance; not the
+    /// SVD of the wide Mt either, whose factors differ between the SIMD and scalar builds' solvers
+    /// by far more than rounding. nalgebra's QR and small SVD run the same in every build. All
+    /// zeros with an empty basis when the SVD fails (only with NaN or infinite entries).
+    /// Precondition: K >= 1, p >= 1.
     pub fn of(centred_means: &Mat) -> Self {
         let (classes, dim) = centred_means.shape();
-        let Some(decomposition) = svd(centred_means) else {
-            return ClassMeanSpectrum { singular_values: vec![0.0; classes], basis: Mat::zeros(dim, 0) };
+        let failed = || ClassMeanSpectrum { singular_values: vec![0.0; classes], basis: Mat::zeros(dim, 0) };
+        if !centred_means.iter().all(|v| v.is_finite()) {
+            return failed();
+        }
+        let qr = centred_means.transpose().qr();
+        let (q, r) = (qr.q(), qr.r()); // p x m and m x K, m = min(p, K)
+        let Some(decomposition) = SVD::try_new(r, true, false, f64::EPSILON, 0) else {
+            return failed();
         };
-        let mut order: Vec<usize> = (0..decomposition.singular_values.len()).collect();
-        // Largest first whatever the backend's order.
-        order.sort_by(|&a, &b| decomposition.singular_values[b].total_cmp(&decomposition.singular_values[a]));
-        let mut singular_values: Vec<f64> = order.iter().map(|&i| decomposition.singular_values[i]).collect();
+        let Some(u) = decomposition.u else {
+            return failed();
+        };
+        let values = decomposition.singular_values;
+        let mut order: Vec<usize> = (0..values.len()).collect();
+        order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
+        let mut singular_values: Vec<f64> = order.iter().map(|&i| values[i]).collect();
         let largest = singular_values.first().copied().unwrap_or(0.0);
-        let kept: Vec<usize> = order
-            .iter()
-            .copied()
-            .filter(|&i| decomposition.singular_values[i] > BASIS_RELATIVE_TOLERANCE * largest)
-            .collect();
-        let basis = Mat::from_fn(dim, kept.len(), |row, column| decomposition.v[(row, kept[column])]);
+        let kept: Vec<usize> =
+            order.iter().copied().filter(|&i| values[i] > BASIS_RELATIVE_TOLERANCE * largest).collect();
+        let directions = q * u; // p x m, orthonormal columns
+        let basis = Mat::from_fn(dim, kept.len(), |row, column| directions[(row, kept[column])]);
         singular_values.resize(classes, 0.0);
         ClassMeanSpectrum { singular_values, basis }
     }
