@@ -5,7 +5,7 @@
 //! Every function takes the class means already computed (src/nc.rs computes them once for all
 //! the metrics), so that none is computed twice and this module needs nothing above `linalg`.
 
-use nalgebra::SVD;
+use nalgebra::SymmetricEigen;
 
 use crate::linalg::{Mat, outer_gram, symmetric_eigen, transpose_gram};
 
@@ -70,37 +70,47 @@ pub struct ClassMeanSpectrum {
 }
 
 impl ClassMeanSpectrum {
-    /// The spectrum of `centred_means` (Mt, K x p), from Householder QR `Mt^T = Q R` and the SVD
-    /// of the small R (`R = U_R S V_R^T`, so Mt's singular values are S and its row space is
-    /// spanned by the columns of `Q U_R`). Not the K x K Gram, which squares the singular values
-    /// and leaves rounding residues of 1e-8 of the largest, above the basis's tolerance; not the
-    /// SVD of the wide Mt either, whose factors differ between the SIMD and scalar builds' solvers
-    /// by far more than rounding. nalgebra's QR and small SVD run the same in every build. All
-    /// zeros with an empty basis when the SVD fails (only with NaN or infinite entries).
-    /// Precondition: K >= 1, p >= 1.
+    /// The spectrum of `centred_means` (Mt, K x p). Its rows sum to zero (they are centred), so
+    /// its row space is that of `B = Q0^T Mt`, Q0 (K x (K-1)) an orthonormal basis of the
+    /// vectors orthogonal to the all-ones vector (Helmert's), with the same nonzero singular
+    /// values; Mt's K-th is zero. Those of B come from the eigenvalues of the (K-1) x (K-1)
+    /// Gram `B B^T = W diag(sigma^2) W^T`, and the basis from `B^T w / sigma`. Taking out the
+    /// known zero first matters: in the Gram of Mt itself it becomes a rounding residue of about
+    /// 1e-8 of the largest singular value, above the basis's tolerance. nalgebra's symmetric
+    /// eigensolver runs the same in every build (the SVDs of the wide Mt do not: the SIMD and
+    /// scalar builds' solvers differ far beyond rounding). A genuine singular value below about
+    /// 1e-8 of the largest is not resolved by the Gram and counts as rounding. All zeros with an
+    /// empty basis when an entry is not finite. Precondition: K >= 1, p >= 1.
     pub fn of(centred_means: &Mat) -> Self {
         let (classes, dim) = centred_means.shape();
-        let failed = || ClassMeanSpectrum { singular_values: vec![0.0; classes], basis: Mat::zeros(dim, 0) };
-        if !centred_means.iter().all(|v| v.is_finite()) {
-            return failed();
+        let zeros = || ClassMeanSpectrum { singular_values: vec![0.0; classes], basis: Mat::zeros(dim, 0) };
+        if classes < 2 || !centred_means.iter().all(|v| v.is_finite()) {
+            return zeros();
         }
-        let qr = centred_means.transpose().qr();
-        let (q, r) = (qr.q(), qr.r()); // p x m and m x K, m = min(p, K)
-        let Some(decomposition) = SVD::try_new(r, true, false, f64::EPSILON, 0) else {
-            return failed();
-        };
-        let Some(u) = decomposition.u else {
-            return failed();
-        };
-        let values = decomposition.singular_values;
-        let mut order: Vec<usize> = (0..values.len()).collect();
-        order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
-        let mut singular_values: Vec<f64> = order.iter().map(|&i| values[i]).collect();
+        let helmert = Mat::from_fn(classes, classes - 1, |i, j| {
+            let scale = 1.0 / (((j + 1) * (j + 2)) as f64).sqrt();
+            match i {
+                i if i <= j => scale,
+                i if i == j + 1 => -((j + 1) as f64) * scale,
+                _ => 0.0,
+            }
+        });
+        let reduced = helmert.transpose() * centred_means; // (K-1) x p
+        let eigen = SymmetricEigen::new(&reduced * reduced.transpose());
+        let mut order: Vec<usize> = (0..classes - 1).collect();
+        order.sort_by(|&a, &b| eigen.eigenvalues[b].total_cmp(&eigen.eigenvalues[a]));
+        // At most min(K-1, p) singular values are not zero; the Gram's others are rounding.
+        order.truncate(dim.min(classes - 1));
+        let sigma = |i: usize| eigen.eigenvalues[i].max(0.0).sqrt();
+        let mut singular_values: Vec<f64> = order.iter().map(|&i| sigma(i)).collect();
         let largest = singular_values.first().copied().unwrap_or(0.0);
         let kept: Vec<usize> =
-            order.iter().copied().filter(|&i| values[i] > BASIS_RELATIVE_TOLERANCE * largest).collect();
-        let directions = q * u; // p x m, orthonormal columns
-        let basis = Mat::from_fn(dim, kept.len(), |row, column| directions[(row, kept[column])]);
+            order.iter().copied().filter(|&i| sigma(i) > BASIS_RELATIVE_TOLERANCE * largest).collect();
+        let mut basis = Mat::zeros(dim, kept.len());
+        for (column, &i) in kept.iter().enumerate() {
+            let direction = reduced.transpose() * eigen.eigenvectors.column(i) / sigma(i);
+            basis.set_column(column, &direction);
+        }
         singular_values.resize(classes, 0.0);
         ClassMeanSpectrum { singular_values, basis }
     }
