@@ -15,6 +15,8 @@
 //! - [`error`]: the one error type, with messages a user can act on.
 //! - [`rng`]: seeded, reproducible random streams, one per purpose.
 //! - [`linalg`]: the dense kernels everything uses (distances, SPD solve, PSD square root).
+//! - [`geometry`]: the features' geometry beyond NC1 and NC2 (CDNV, stable rank, class-mean
+//!   singular values, alignment with the class-mean directions).
 //! - [`memory`]: peak-memory estimates and the budgets that refuse runs too big to fit.
 //! - [`data`]: datasets (MNIST, synthetic mixtures, CSV), balanced splits, pooling,
 //!   standardisation, their config; `data::labels`: +-1 targets, predicted classes, accuracy.
@@ -48,6 +50,7 @@ pub mod config;
 pub mod data;
 pub mod error;
 pub mod features;
+pub mod geometry;
 pub mod hash;
 pub mod kernel;
 pub mod linalg;

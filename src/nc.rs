@@ -3,20 +3,23 @@
 //! With class means `mu_c`, the global mean `mu_G` = mean of the class means,
 //! `Sigma_W = (1/N) sum_i (h_i - mu_{y_i})(..)^T`, `Sigma_B = (1/K) sum_c (mu_c - mu_G)(..)^T`
 //! and `Sigma_T = (1/N) sum_i (h_i - mu_G)(..)^T`. Only traces and K-dimensional projections
-//! are needed, so no p x p matrix is ever formed.
+//! are needed, so no p x p matrix is ever formed by the paper's metrics (the stable rank forms
+//! the smaller Gram of the features, see [`crate::geometry`]).
 
 use nalgebra::SymmetricEigen;
 use serde::{Deserialize, Serialize};
 
+use crate::geometry::{ClassMeanSpectrum, cdnv, stable_rank};
 use crate::linalg::{Mat, transpose_gram};
 
 /// Eigenvalues of `Sigma_B` below this share of its largest are treated as zero in its
 /// pseudo-inverse (the centred means have rank at most K-1, so one is always exactly zero).
 pub const PINV_RELATIVE_TOLERANCE: f64 = 1e-12;
 
-/// Every collapse metric of one feature matrix. All tend to 0 under collapse, except
-/// `ncc_agreement`, which tends to 1.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// Every collapse metric of one feature matrix. The paper's tend to 0 under collapse, except
+/// `ncc_agreement`, which tends to 1; of the others (DIGEST.md section 8), `cdnv` tends to 0 and
+/// the class means' rank to K-1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     /// `tr(Sigma_W) / (K tr(Sigma_B))`: what the paper's figures plot.
     pub nc1: f64,
@@ -37,11 +40,23 @@ pub struct Metrics {
     pub nc2_equiangle: f64,
     /// Share of samples whose nearest class mean (Euclidean) is the predictor's label.
     pub ncc_agreement: f64,
+    /// The class-distance normalised variance: the mean over class pairs `c < c'` of
+    /// `(V_c + V_c') / (2 ||mu_c - mu_c'||^2)`, `V_c` the mean squared distance of class c's
+    /// samples to their mean (see [`crate::geometry::cdnv`]).
+    pub cdnv: f64,
+    /// `||Hc||_F^2 / sigma_max(Hc)^2`, Hc the features less `mu_G`.
+    pub stable_rank: f64,
+    /// The K singular values of the centred class means (K x p, rows `mu_c - mu_G`), largest
+    /// first, zeros beyond p: a simplex has K-1 equal ones and a zero.
+    pub class_mean_singular_values: Vec<f64>,
+    /// How many of `class_mean_singular_values` exceed 1e-6 times the largest.
+    pub class_mean_rank: usize,
 }
 
 impl Metrics {
-    /// The metrics as (name, value) pairs, in declaration order.
-    pub fn named(&self) -> [(&'static str, f64); 9] {
+    /// The scalar metrics as (name, value) pairs, in declaration order (`class_mean_rank` as a
+    /// number; the singular values, an array, are left out).
+    pub fn named(&self) -> [(&'static str, f64); 12] {
         [
             ("nc1", self.nc1),
             ("nc1_trace", self.nc1_trace),
@@ -52,12 +67,15 @@ impl Metrics {
             ("nc2_equinorm", self.nc2_equinorm),
             ("nc2_equiangle", self.nc2_equiangle),
             ("ncc_agreement", self.ncc_agreement),
+            ("cdnv", self.cdnv),
+            ("stable_rank", self.stable_rank),
+            ("class_mean_rank", self.class_mean_rank as f64),
         ]
     }
 
     /// True when every metric is a finite number.
     pub fn is_finite(&self) -> bool {
-        self.named().iter().all(|(_, v)| v.is_finite())
+        self.named().iter().all(|(_, v)| v.is_finite()) && self.class_mean_singular_values.iter().all(|v| v.is_finite())
     }
 }
 
@@ -112,7 +130,12 @@ pub fn measure(features: &Mat, labels: &[usize], classes: usize, predicted: &[us
     }
     let trace_within = within.norm_squared() / n;
     let trace_between = centred_means.norm_squared() / k;
-    let trace_total = features.row_iter().map(|row| (row - &global_mean).norm_squared()).sum::<f64>() / n;
+    let mut centred = features.clone();
+    for mut row in centred.row_iter_mut() {
+        row -= &global_mean;
+    }
+    // Row by row, in the order the paper's numbers have always been summed.
+    let trace_total = centred.row_iter().map(|row| row.norm_squared()).sum::<f64>() / n;
 
     // Sigma_B = (1/K) C^T C for the centred means C (K x p). With C C^T = U diag(lambda) U^T,
     // the directions v_k = C^T u_k / sqrt(lambda_k) span Sigma_B's range and
@@ -146,6 +169,7 @@ pub fn measure(features: &Mat, labels: &[usize], classes: usize, predicted: &[us
         }
     }
 
+    let spectrum = ClassMeanSpectrum::of(&centred_means);
     let norms: Vec<f64> = centred_means.row_iter().map(|r| r.norm()).collect();
     let mean_norm = norms.iter().sum::<f64>() / k;
     let norm_variance = norms.iter().map(|v| (v - mean_norm).powi(2)).sum::<f64>() / k;
@@ -160,7 +184,29 @@ pub fn measure(features: &Mat, labels: &[usize], classes: usize, predicted: &[us
         nc2_equinorm: norm_variance.sqrt() / mean_norm,
         nc2_equiangle: equiangle / (k * (k - 1.0)),
         ncc_agreement: ncc_agreement(features, &means, predicted),
+        cdnv: cdnv(&within, labels, &means),
+        stable_rank: stable_rank(&centred),
+        class_mean_rank: spectrum.rank(),
+        class_mean_singular_values: spectrum.singular_values,
     }
+}
+
+/// The centred class means `mu_c - mu_G` (K x p) of `features`. Preconditions as [`class_means`].
+pub fn centred_class_means(features: &Mat, labels: &[usize], classes: usize) -> Mat {
+    let mut centred = class_means(features, labels, classes);
+    let global_mean = centred.row_mean();
+    for mut row in centred.row_iter_mut() {
+        row -= &global_mean;
+    }
+    centred
+}
+
+/// The alignment `tr(U^T A U) / tr(A)` of the PSD matrix `a` (p x p) with the class-mean
+/// directions of `features` (N x p), U an orthonormal basis of the centred class means' row
+/// space (see [`ClassMeanSpectrum::alignment`]): in [0, 1], r/p for the identity.
+/// Preconditions: as [`measure`]; `a` symmetric PSD with a positive trace.
+pub fn class_mean_alignment(a: &Mat, features: &Mat, labels: &[usize], classes: usize) -> f64 {
+    ClassMeanSpectrum::of(&centred_class_means(features, labels, classes)).alignment(a)
 }
 
 /// Cosine similarities between the rows of `vectors` (K x K).

@@ -49,7 +49,7 @@ impl DatasetSummary {
 }
 
 /// The metrics of the three measured stages of a Deep RFM layer.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RfmStages {
     /// The layer's input with unit-norm rows.
     #[serde(rename = "X")]
@@ -103,7 +103,18 @@ pub struct LayerReport {
     /// The same on the test samples (`None` without a test set).
     pub test_acc: Option<f64>,
     pub stages: RfmStages,
+    /// The same metrics of the test samples, pushed through the same standardisation, row
+    /// normalisation, projection and feature map, their NCC agreement against the layer's
+    /// predictions of them: held-out collapse. `None` without a test set, or when a class has no
+    /// test sample (its mean would not exist).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stages_test: Option<RfmStages>,
     pub agop: AgopSummary,
+    /// `tr(U^T M U) / tr(M)` for the matrix M the layer projects with (after its normalisation by
+    /// the largest entry, before the square root) and U an orthonormal basis of the centred class
+    /// means of the layer's input X (rows normalised): the share of M along the class-mean
+    /// directions, in [0, 1]; the identity gives r/p (see [`crate::nc::class_mean_alignment`]).
+    pub agop_alignment: f64,
     pub seconds: StepSeconds,
 }
 
@@ -180,7 +191,7 @@ pub struct LayerSpread {
 
 /// The metrics of the five measured stages of a hidden MLP layer with input Phi and weight
 /// `W = U S V^T`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MlpStages {
     /// The layer's input Phi.
     #[serde(rename = "in")]

@@ -14,7 +14,7 @@ use crate::data::labels::{accuracy, argmax_rows, signed_one_hot};
 use crate::error::{Error, Result};
 use crate::features::RandomFeatures;
 use crate::linalg::{Mat, PsdSqrt, all_finite, normalize_rows, product, rows_times, solve_spd, stack_rows};
-use crate::nc::{Metrics, measure};
+use crate::nc::{Metrics, class_mean_alignment, measure};
 use crate::parallel::{Job, Offload, block_on, split_rows};
 use crate::report::{AgopSummary, DatasetSummary, LayerReport, RfmResult, RfmStages, StepSeconds};
 use crate::rng::{Purpose, Stream};
@@ -220,7 +220,10 @@ impl DeepRfm {
             .ok_or(Error::NotPositiveDefinite { layer, ridge: self.config.ridge })?;
         let predicted = argmax_rows(&product(&train_kernel.values, &alpha));
         let train_acc = accuracy(&predicted, &self.labels);
-        let test_acc = test_kernel.map(|k| accuracy(&argmax_rows(&product(&k, &alpha)), &self.test_labels));
+        // The layer's predictions of the test samples: their accuracy, and the labels their NCC
+        // agreement is measured against.
+        let test_predicted = test_kernel.map(|k| argmax_rows(&product(&k, &alpha)));
+        let test_acc = test_predicted.as_ref().map(|p| accuracy(p, &self.test_labels));
         lap(&mut seconds.solve);
 
         observer.step_started(layer, Step::Agop);
@@ -260,20 +263,38 @@ impl DeepRfm {
         let projected = stack_rows(&projected_here, 0..here, &theirs.view((0, 0), (theirs_train, dim_in)).into_owned());
         ensure_finite(&projected, layer, "MX")?;
         let mapped = stack_rows(&mapped_here, 0..here, &theirs.view((0, dim_in), (theirs_train, width)).into_owned());
+        let projected_test = theirs.view((theirs_train, 0), (n_test, dim_in)).into_owned();
         let mapped_test = theirs.view((theirs_train, dim_in), (n_test, width)).into_owned();
         ensure_finite(&mapped, layer, "PhiMX")?;
         lap(&mut seconds.features);
 
         observer.step_started(layer, Step::Metrics);
-        let metrics = |features: &Mat, stage: Stage| -> Result<Metrics> {
-            let m = measure(features, &self.labels, classes, &predicted);
-            m.is_finite().then_some(m).ok_or_else(|| Error::NonFinite { layer, stage: stage.name().into() })
+        let measured = |features: &Mat, labels: &[usize], predicted: &[usize], stage: &str| -> Result<Metrics> {
+            let m = measure(features, labels, classes, predicted);
+            m.is_finite().then_some(m).ok_or_else(|| Error::NonFinite { layer, stage: stage.into() })
         };
+        let metrics = |features: &Mat, stage: Stage| measured(features, &self.labels, &predicted, stage.name());
         let stages = RfmStages {
             x: metrics(&self.train, Stage::X)?,
             mx: metrics(&projected, Stage::MX)?,
             phi_mx: metrics(&mapped, Stage::PhiMX)?,
         };
+        // A class without test samples has no test mean: no held-out metrics then.
+        let every_class_tested = (0..classes).all(|c| self.test_labels.contains(&c));
+        let stages_test = match test_predicted {
+            Some(test_predicted) if every_class_tested => {
+                let metrics = |features: &Mat, stage: Stage| {
+                    measured(features, &self.test_labels, &test_predicted, &format!("{} (test samples)", stage.name()))
+                };
+                Some(RfmStages {
+                    x: metrics(&self.test, Stage::X)?,
+                    mx: metrics(&projected_test, Stage::MX)?,
+                    phi_mx: metrics(&mapped_test, Stage::PhiMX)?,
+                })
+            }
+            _ => None,
+        };
+        let agop_alignment = class_mean_alignment(&normalised, &self.train, &self.labels, classes);
         lap(&mut seconds.metrics);
 
         for (stage, features) in Stage::ALL.into_iter().zip([&self.train, &projected, &mapped]) {
@@ -283,7 +304,17 @@ impl DeepRfm {
         let agop_summary = summarise_agop(&normalised, &root.eigenvalues);
         self.train = mapped;
         self.test = mapped_test;
-        self.layers.push(LayerReport { layer, dim_in, train_acc, test_acc, stages, agop: agop_summary, seconds });
+        self.layers.push(LayerReport {
+            layer,
+            dim_in,
+            train_acc,
+            test_acc,
+            stages,
+            stages_test,
+            agop: agop_summary,
+            agop_alignment,
+            seconds,
+        });
         Ok(self.layers.last().expect("just pushed"))
     }
 

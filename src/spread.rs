@@ -38,7 +38,7 @@ pub fn across_seeds(runs: &[SeedRun]) -> Vec<LayerSpread> {
             let reports: Vec<&LayerReport> = runs.iter().filter_map(|r| r.layers.get(index)).collect();
             let of =
                 |value: &dyn Fn(&LayerReport) -> f64| spread(&reports.iter().map(|r| value(r)).collect::<Vec<_>>());
-            let metrics = |stage: &dyn Fn(&LayerReport) -> Metrics| -> BTreeMap<String, Spread> {
+            let metrics = |stage: &dyn Fn(&LayerReport) -> &Metrics| -> BTreeMap<String, Spread> {
                 let named: Vec<_> = reports.iter().map(|r| stage(r).named()).collect();
                 (0..named[0].len())
                     .map(|m| (named[0][m].0.to_string(), spread(&named.iter().map(|n| n[m].1).collect::<Vec<_>>())))
@@ -51,9 +51,9 @@ pub fn across_seeds(runs: &[SeedRun]) -> Vec<LayerSpread> {
                 train_acc: of(&|r| r.train_acc),
                 test_acc: tests.map(|t| spread(&t)),
                 stages: StageSpreads {
-                    x: metrics(&|r| r.stages.x),
-                    mx: metrics(&|r| r.stages.mx),
-                    phi_mx: metrics(&|r| r.stages.phi_mx),
+                    x: metrics(&|r| &r.stages.x),
+                    mx: metrics(&|r| &r.stages.mx),
+                    phi_mx: metrics(&|r| &r.stages.phi_mx),
                 },
             }
         })

@@ -121,7 +121,7 @@ fn without_projection_and_nonlinearity_nothing_changes_but_the_row_normalisation
     let result = mnist_run(Projection::None, FeatureKind::Identity, 3);
     let first = result.layers[0].stages.x.nc1;
     for layer in &result.layers {
-        for stage in [layer.stages.x, layer.stages.mx, layer.stages.phi_mx] {
+        for stage in [&layer.stages.x, &layer.stages.mx, &layer.stages.phi_mx] {
             assert!(common::close(stage.nc1, first, 1e-12, 0.0), "layer {}: {} vs {first}", layer.layer, stage.nc1);
         }
     }

@@ -112,10 +112,10 @@ fn across_seeds_matches_a_direct_computation_on_every_number() {
         for (name, stage, spreads) in
             [("X", 0, &layer.stages.x), ("MX", 1, &layer.stages.mx), ("PhiMX", 2, &layer.stages.phi_mx)]
         {
-            assert_eq!(spreads.len(), 9);
+            assert_eq!(spreads.len(), 12); // the scalar metrics, the singular values left out
             for (m, (metric, _)) in reports[0].stages.x.named().iter().enumerate() {
                 let values =
-                    reports.iter().map(|r| [r.stages.x, r.stages.mx, r.stages.phi_mx][stage].named()[m].1).collect();
+                    reports.iter().map(|r| [&r.stages.x, &r.stages.mx, &r.stages.phi_mx][stage].named()[m].1).collect();
                 check(values, &spreads[*metric], &format!("{name} {metric}"));
             }
         }

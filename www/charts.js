@@ -30,7 +30,10 @@ function line(id, spec) {
  * fitted values at the first and last layer of the range (null: fewer than two layers).
  */
 export function collapseRates(layers, { from, to }) {
-  const points = layers.map((l) => ({ layer: l.layer, stages: l.stages }));
+  // Only the scalar metrics have a rate: an array (the class means' singular values) is left out.
+  const scalars = (metrics) => Object.fromEntries(Object.entries(metrics).filter(([, v]) => v === null || typeof v === 'number'));
+  const stages = (l) => Object.fromEntries(Object.entries(l.stages).map(([stage, metrics]) => [stage, scalars(metrics)]));
+  const points = layers.map((l) => ({ layer: l.layer, stages: stages(l) }));
   return fitRates(JSON.stringify(points), from, to ?? 0);
 }
 

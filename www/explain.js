@@ -59,7 +59,7 @@ export const CHART_TEXTS = {
   mechanism: 'One layer, move by move: its input X, the kernel matrix K its kernel machine is fitted with, that machine\'s AGOP M, the data projected with M^½ (MX) and the random map\'s output (PhiMX); NC1 under each picture is measured after that move.',
   agop: 'The AGOP M = the average over training samples of Σc ∇fc(x) ∇fc(x)ᵀ, f the layer\'s kernel predictor, scaled to largest entry 1. The layer projects its data with M^½.',
   time: 'Seconds each layer spent on each step, computed in this browser.',
-  table: 'Every metric at every layer and stage. NCC agreement: the share of samples whose nearest class mean gives the kernel machine\'s label.',
+  table: 'Every metric at every layer and stage. NCC agreement: the share of samples whose nearest class mean gives the kernel machine\'s label. CDNV: the within-class spread over the squared distance between class means, averaged over class pairs. Stable rank: the squared Frobenius norm of the centred features over their squared largest singular value. Class-mean rank: how many singular values of the centred class means exceed 1e-6 of the largest (K-1 for a simplex).',
   'net-loss': 'Mean squared error of the outputs against the ±1 labels, over the training samples.',
   'net-accuracy': 'The share of samples whose largest network output is their class, on the training and test samples.',
   'net-nc1': 'NC1 (the paper\'s) of the chosen layer\'s input, of S Vᵀ times it and of its output ReLU(W · input), with W = U S Vᵀ the layer\'s weights.',

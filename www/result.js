@@ -1,8 +1,11 @@
 // The one Result the page keeps, assembled from the worker's messages (each layer arrives once,
 // src/web/rfm.rs), and the rows of numbers the table and the CSV share.
 
-/** The collapse metrics of a stage, in the Result's order. */
-export const METRICS = ['nc1', 'nc1_trace', 'nc1_papyan', 'nc1_wt', 'nc2', 'nc2_orth', 'nc2_equinorm', 'nc2_equiangle', 'ncc_agreement'];
+/** The scalar metrics of a stage, in the Result's order (the table's and the CSV's columns). */
+export const METRICS = [
+  'nc1', 'nc1_trace', 'nc1_papyan', 'nc1_wt', 'nc2', 'nc2_orth', 'nc2_equinorm', 'nc2_equiangle', 'ncc_agreement',
+  'cdnv', 'stable_rank', 'class_mean_rank',
+];
 export const STAGES = ['X', 'MX', 'PhiMX'];
 
 /**

@@ -220,11 +220,26 @@ async function differenceFromCli(page) {
     const other = browser.layers[i];
     assert.equal(other.train_acc, layer.train_acc);
     assert.equal(other.test_acc, layer.test_acc);
-    for (const stage of ['X', 'MX', 'PhiMX']) {
-      for (const [metric, value] of Object.entries(layer.stages[stage])) {
-        const difference = Math.abs(other.stages[stage][metric] - value) / Math.max(Math.abs(value), 1e-9);
+    // A number, or an array of numbers element by element (the class means' singular values,
+    // whose zeros are compared on the scale of the largest).
+    const compare = (what, value, theirs) => {
+      const [ours, others] = Array.isArray(value) ? [value, theirs] : [[value], [theirs]];
+      assert.equal(others.length, ours.length, `${what}: CLI ${ours.length} values, page ${others.length}`);
+      const scale = Math.max(1e-9, ...ours.map((v) => 1e-9 * Math.abs(v)));
+      ours.forEach((v, k) => {
+        const difference = Math.abs(others[k] - v) / Math.max(Math.abs(v), scale);
         largest = Math.max(largest, difference);
-        assert.ok(difference <= 1e-6, `layer ${layer.layer} ${stage} ${metric}: CLI ${value}, page ${other.stages[stage][metric]}`);
+        assert.ok(difference <= 1e-6, `${what}: CLI ${v}, page ${others[k]}`);
+      });
+    };
+    compare(`layer ${layer.layer} agop_alignment`, layer.agop_alignment, other.agop_alignment);
+    assert.equal(Boolean(other.stages_test), Boolean(layer.stages_test));
+    for (const [set, key] of [['', 'stages'], [' test', 'stages_test']]) {
+      if (!layer[key]) continue;
+      for (const stage of ['X', 'MX', 'PhiMX']) {
+        for (const [metric, value] of Object.entries(layer[key][stage])) {
+          compare(`layer ${layer.layer}${set} ${stage} ${metric}`, value, other[key][stage][metric]);
+        }
       }
     }
   });
