@@ -192,6 +192,13 @@ fn without_new_fields(mut json: Value, new: bool) -> Value {
             for key in ["weight_alignment", "agop_alignment", "nfa_alpha", "nfa_alpha_corr"] {
                 assert!(layer.remove(key).is_some() || !new, "{key} missing");
             }
+            // The class-mean geometry every Metrics object has carried since.
+            for stage in layer["stages"].as_object_mut().unwrap().values_mut() {
+                let metrics = stage.as_object_mut().unwrap();
+                for key in ["cdnv", "stable_rank", "class_mean_singular_values", "class_mean_rank"] {
+                    assert!(metrics.remove(key).is_some() || !new, "{key} missing");
+                }
+            }
         }
     }
     json

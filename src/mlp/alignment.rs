@@ -7,12 +7,13 @@
 //!
 //! Pure functions of matrices (no network), so that any part of the lab can call them.
 
-use crate::linalg::{Mat, svd, symmetric_eigen};
+use crate::geometry::ClassMeanSpectrum;
+use crate::linalg::{Mat, symmetric_eigen};
 use crate::nc::class_means;
 
 /// Singular values of `Mt` at or below this fraction of the largest do not count towards the
 /// class-mean row space (DIGEST section 8).
-pub const CLASS_MEAN_RANK_TOLERANCE: f64 = 1e-10;
+pub const CLASS_MEAN_RANK_TOLERANCE: f64 = crate::geometry::BASIS_RELATIVE_TOLERANCE;
 
 /// `Mt`, the K x p matrix of rows `mu_c - mu_G` (`mu_G` the mean of the class means, not of the
 /// samples, so that unbalanced classes weigh alike).
@@ -26,17 +27,13 @@ pub fn centred_class_means(features: &Mat, labels: &[usize], classes: usize) -> 
     means
 }
 
-/// An orthonormal basis (p x r) of the row space of `centred_means` (K x p): its right singular
-/// vectors whose singular values exceed [`CLASS_MEAN_RANK_TOLERANCE`] times the largest. r = 0
-/// when the means coincide. `None` when the SVD fails (NaN or infinite entries).
+/// An orthonormal basis (p x r) of the row space of `centred_means` (K x p), the one Deep
+/// RFM's alignment uses ([`ClassMeanSpectrum`]): its right singular vectors whose singular
+/// values exceed [`CLASS_MEAN_RANK_TOLERANCE`] times the largest, from an eigensolver that runs
+/// the same in every build. r = 0 when the means coincide. `None` when an entry is not finite.
 /// Precondition: at least one row and one column.
 pub fn class_mean_basis(centred_means: &Mat) -> Option<Mat> {
-    let factors = svd(centred_means)?;
-    let largest = factors.singular_values.iter().copied().fold(0.0, f64::max);
-    let kept: Vec<usize> = (0..factors.singular_values.len())
-        .filter(|&k| largest > 0.0 && factors.singular_values[k] > CLASS_MEAN_RANK_TOLERANCE * largest)
-        .collect();
-    Some(factors.v.select_columns(&kept))
+    centred_means.iter().all(|v| v.is_finite()).then(|| ClassMeanSpectrum::of(centred_means).basis)
 }
 
 /// `tr(U^T A U) / tr(A)` for the orthonormal columns U of `basis` (p x r): the share of A's
