@@ -115,7 +115,7 @@ export const STEPS = [
     title: 'Where does the drop happen?',
     text: 'Every layer is measured three times: at its input X, after the AGOP projection MX, and after the random map PhiMX. '
       + 'The NC1 chart draws the three, layer by layer, on a log scale. If the AGOP is what collapses the classes, the drop should come at the projection, '
-      + 'not at the random, untrained map.',
+      + 'not at the random, untrained map. Afterwards, [remove the random map](#dataset=mnist&n=1000&test=500&depth=8&feature=identity) and Run: does collapse go on?',
     question: 'Over the 8 layers, which move does most of the collapse?',
     choices: [
       { text: 'The AGOP projection (X → MX)', holds: (o) => Math.log(o.projection) > 1.25 * Math.max(Math.log(o.map), 0) },
@@ -233,7 +233,7 @@ export const STEPS = [
     title: 'Why: W^T W tracks the AGOP',
     text: 'S V^T acts through W^T W = V S² V^T. The Neural Feature Ansatz says W^T W of a trained layer is close to the AGOP of the network '
       + 'with respect to that layer\'s input: the same statistic Deep RFM projects with. The chart shows their correlation over training. '
-      + 'Coda: with a linear kernel the AGOP collapses classes exactly in one step; open the exercise "8. Why does the AGOP collapse classes?" to see it.',
+      + 'Coda: with a linear kernel the AGOP collapses classes exactly, in one step: [set the lab to that case](#dataset=mnist&n=500&test=0&standardize=0&depth=1&kernel=linear&ridge=0.00000001&feature=identity&preset=linear-kernel-exact) and press Run.',
     question: 'Before any training, how correlated are W^T W and the AGOP^1/2?',
     choices: [
       { text: 'Hardly (below 0.3)', holds: (o) => o.atStart < 0.3 },

@@ -63,7 +63,7 @@ function render() {
   const step = STEPS[n - 1];
   $('tour-count').textContent = `Step ${n} of ${STEPS.length}`;
   $('tour-title').textContent = step.title;
-  $('tour-text').textContent = step.text;
+  $('tour-text').replaceChildren(...prose(step.text));
   $('tour-question').textContent = step.question;
   const choices = $('tour-choices');
   choices.replaceChildren(...step.choices.map((choice, index) => {
@@ -82,6 +82,25 @@ function render() {
   $('tour-verdict').textContent = '';
   $('tour-guess').textContent = '';
   $('tour-run').disabled = false;
+}
+
+/**
+ * A step's text as DOM nodes: plain text, with `[words](#link)` made a link that sets the lab's
+ * settings to that link's (the page reads a changed address like any link).
+ */
+function prose(text) {
+  const nodes = [];
+  let rest = text;
+  for (let match = rest.match(/\[([^\]]+)\]\((#[^)\s]+)\)/); match; match = rest.match(/\[([^\]]+)\]\((#[^)\s]+)\)/)) {
+    nodes.push(document.createTextNode(rest.slice(0, match.index)));
+    const link = document.createElement('a');
+    link.href = match[2];
+    link.textContent = match[1];
+    nodes.push(link);
+    rest = rest.slice(match.index + match[0].length);
+  }
+  nodes.push(document.createTextNode(rest));
+  return nodes;
 }
 
 /** Highlights the figures of `charts` (their data-chart names) and dims the other results; scrolls to the first. */

@@ -57,8 +57,10 @@ test('the tour walks by keyboard alone: a guess, a live run and a verdict from t
   for (let n = 1; n <= 7; n += 1) {
     assert.equal(await page.evaluate(() => window.lab.tour.step), n);
     const skip = n === 3;
-    // Tab to the first choice and pick it with the arrow keys (or leave it, to skip the guess).
+    // Tab past the links in the step's text to the first choice, and pick it with the arrow
+    // keys (or leave it, to skip the guess).
     await page.keyboard.press('Tab');
+    while (await page.evaluate(() => document.activeElement.tagName) === 'A') await page.keyboard.press('Tab');
     if (!skip) {
       assert.equal(await page.evaluate(() => document.activeElement.name), 'tour-guess');
       await page.keyboard.press('ArrowDown');
@@ -121,6 +123,13 @@ test('tour=N opens step N; tour=0 folds it; a step that does not exist opens ste
     assert.equal(await page.evaluate(() => window.lab.tour.step), n);
     await page.locator('#tour').screenshot({ path: `${shots}/step-${n}-375x700.png` });
   }
+  // A link in a step's text sets the lab's settings: step 7's coda (the loop above ended on
+  // step 7), the exact linear case.
+  assert.equal(await page.evaluate(() => window.lab.tour.step), 7);
+  await page.locator('#tour-text a').evaluate((link) => link.click());
+  await page.waitForFunction(() => document.getElementById('kernel').value === 'linear');
+  assert.equal(await page.inputValue('#feature'), 'identity');
+  assert.equal(await page.evaluate(() => window.lab.tour.step), 7, 'the tour stays where it was');
   // Skip the tour folds it into one button that opens it again.
   await page.click('#tour-skip');
   assert.equal(await page.evaluate(() => window.lab.tour.step), 0);
