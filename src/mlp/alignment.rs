@@ -9,23 +9,13 @@
 
 use crate::geometry::ClassMeanSpectrum;
 use crate::linalg::{Mat, symmetric_eigen};
-use crate::nc::class_means;
 
 /// Singular values of `Mt` at or below this fraction of the largest do not count towards the
 /// class-mean row space (DIGEST section 8).
 pub const CLASS_MEAN_RANK_TOLERANCE: f64 = crate::geometry::BASIS_RELATIVE_TOLERANCE;
 
-/// `Mt`, the K x p matrix of rows `mu_c - mu_G` (`mu_G` the mean of the class means, not of the
-/// samples, so that unbalanced classes weigh alike).
-/// Preconditions: `labels.len() == features.nrows()`, every label `< classes`, every class present.
-pub fn centred_class_means(features: &Mat, labels: &[usize], classes: usize) -> Mat {
-    let mut means = class_means(features, labels, classes);
-    let global = means.row_mean();
-    for mut row in means.row_iter_mut() {
-        row -= &global;
-    }
-    means
-}
+/// `Mt`, the K x p matrix of rows `mu_c - mu_G`, as every collapse metric takes it.
+pub use crate::nc::centred_class_means;
 
 /// An orthonormal basis (p x r) of the row space of `centred_means` (K x p), the one Deep
 /// RFM's alignment uses ([`ClassMeanSpectrum`]): its right singular vectors whose singular
