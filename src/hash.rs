@@ -287,7 +287,8 @@ pub fn network_to_hash(config: &MlpConfig) -> String {
     write_settings(&NETWORK_SETTINGS, config).join("&")
 }
 
-fn pairs_of(hash: &str) -> Vec<(String, String)> {
+/// The decoded `key=value` pairs of a hash (leading `#` optional), in order.
+pub(crate) fn pairs_of(hash: &str) -> Vec<(String, String)> {
     let text = hash.strip_prefix('#').unwrap_or(hash);
     form_urlencoded::parse(text.as_bytes()).into_owned().collect()
 }

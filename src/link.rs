@@ -59,10 +59,10 @@ pub fn read_link(text: &str) -> (LinkState, Vec<String>) {
     let mut view = Presentation::default();
     let known = hash::setting_keys();
     let mut unknown = Vec::new();
-    for (key, value) in form_urlencoded::parse(text.strip_prefix('#').unwrap_or(text).as_bytes()) {
+    for (key, value) in hash::pairs_of(text) {
         let listed = || value.split(',').map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect::<Vec<_>>();
-        match key.as_ref() {
-            "preset" => view.preset = Some(value.to_string()).filter(|v| !v.is_empty()),
+        match key.as_str() {
+            "preset" => view.preset = Some(value.clone()).filter(|v| !v.is_empty()),
             "hide" => view.hide = listed(),
             "lock" => view.lock = listed(),
             "tour" => match value.parse::<u32>() {

@@ -133,14 +133,10 @@ export function drawComparisonChart(lines) {
 }
 
 /**
- * Redraws the pictures of one layer and stage: Gram matrix, PCA (each axis multiplied by its
- * entry of `signs`), AGOP.
+ * The pictures of one layer and stage, each drawn by a function of its own (see
+ * [`layerChartSteps`]): the Gram matrix, the PCA (each axis multiplied by its entry of
+ * `signs`), the AGOP.
  */
-export function drawPictures(report, views, stage, classNames, signs = [1, 1]) {
-  for (const draw of pictureSteps(report, views, stage, classNames, signs)) draw();
-}
-
-/** The drawing of each picture of [`drawPictures`] as a function of its own (see [`layerChartSteps`]). */
 export function pictureSteps(report, views, stage, classNames, signs = [1, 1]) {
   const picture = views?.[stage];
   return [
@@ -188,15 +184,11 @@ export function defaultStripLayers(depth) {
 }
 
 /**
- * Draws the strip of small Gram pictures: one button per chosen layer already computed, in the
- * order given, each with its layer and NC1 of `stage`, all on the scale -1..1; `pick(layer)` runs
- * on a click. `selected` is the layer shown in the big pictures.
+ * The strip of small Gram pictures: one button per chosen layer already computed, in the order
+ * given, each with its layer and NC1 of `stage`, all on the scale -1..1 (`pick(layer)` runs on
+ * a click; `selected` is the layer shown in the big pictures). The buttons are made at once;
+ * the returned functions draw one picture each (see [`layerChartSteps`]).
  */
-export function drawStrip(layers, views, stage, chosen, selected, pick) {
-  for (const draw of stripSteps(layers, views, stage, chosen, selected, pick)) draw();
-}
-
-/** The strip's buttons, made at once, and the drawing of each of its pictures as a function of its own (see [`layerChartSteps`]). */
 export function stripSteps(layers, views, stage, chosen, selected, pick) {
   const strip = document.getElementById('gram-strip');
   const items = chosen.filter((layer) => layer >= 1 && layer <= layers.length && views[layer - 1]?.[stage]).map((layer) => {

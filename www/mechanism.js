@@ -30,14 +30,10 @@ function nc1After(report, id) {
   return stage ? report.stages[stage].nc1 : null;
 }
 
-/** Draws the pictures of one layer (its report and views, the first seed's) and marks the current sub-step. */
-export function drawMechanism(report, views, kernel = 'laplace') {
-  for (const draw of mechanismSteps(report, views, kernel)) draw();
-}
-
 /**
- * The drawing of [`drawMechanism`], one function per picture, so that a page drawing a new
- * layer can give each a task of its own.
+ * Draws the pictures of one layer (its report and views, the first seed's) and marks the
+ * current sub-step: one function per picture, so that a page drawing a new layer can give each
+ * a task of its own.
  */
 export function mechanismSteps(report, views, kernel = 'laplace') {
   if (!report || !views) return [];

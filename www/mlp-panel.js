@@ -80,7 +80,7 @@ function start(config) {
   }
   showMessage('');
   // pending: measurements handed to the measuring worker and not yet recorded.
-  const promise = controller.begin({ configJson, history: [], pending: 0, trained: false, inFlight: false, epoch: 0 });
+  const promise = controller.begin({ configJson, pending: 0, trained: false, inFlight: false, epoch: 0 });
   network.result = null;
   network.error = null;
   for (const id of CHARTS) $(id).getContext('2d').clearRect(0, 0, $(id).width, $(id).height);
@@ -112,13 +112,26 @@ function continueTraining() {
   trainer.postMessage({ type: 'train', epochs: 1 });
 }
 
-function onMessage(message) {
+/**
+ * The current run, when `message` (from either worker) is for it and is no error; null after
+ * reporting an error, or for a message of a run that has ended.
+ */
+function runFor(message) {
   const run = controller.run;
-  if (run === null || run.finished) return;
-  if (message.type === 'error') {
-    controller.finish('error', { message: message.message });
-    return;
-  }
+  if (run === null || run.finished) return null;
+  if (message.type !== 'error') return run;
+  controller.finish('error', { message: message.message });
+  return null;
+}
+
+/** The measurements of the training shown, oldest first (the Result's history). */
+function measurements() {
+  return network.result?.history ?? [];
+}
+
+function onMessage(message) {
+  const run = runFor(message);
+  if (run === null) return;
   if (message.type === 'started') {
     network.result = JSON.parse(message.result);
   } else if (message.type === 'recorded') {
@@ -146,14 +159,9 @@ function onMessage(message) {
 
 /** A measurement from the measuring worker: drawn at once, then added to the training's result. */
 function onMeasured(message) {
-  const run = controller.run;
-  if (run === null || run.finished) return;
-  if (message.type === 'error') {
-    controller.finish('error', { message: message.message });
-    return;
-  }
+  const run = runFor(message);
+  if (run === null) return;
   const measurement = JSON.parse(message.measurement);
-  run.history.push(measurement);
   network.result.history.push(measurement);
   run.drawn = redrawNetwork();
   trainer.postMessage({ type: 'record', measurement: message.measurement, seconds: message.seconds });
@@ -164,7 +172,7 @@ function showProgress(epoch) {
   const run = controller.run;
   run.epoch = epoch;
   const { epochs } = JSON.parse(run.configJson);
-  const last = run.history.at(-1);
+  const last = measurements().at(-1);
   const test = last?.test_acc == null ? '' : `, test accuracy ${last.test_acc.toFixed(3)}`;
   const summary = last ? ` Latest measurement, epoch ${last.epoch}: loss ${last.train_loss.toPrecision(3)}, train accuracy ${last.train_acc.toFixed(3)}${test}.` : '';
   const measuring = run.trained && run.pending > 0 ? ' Measuring the last epoch…' : '';
@@ -187,7 +195,7 @@ function resume() {
 }
 
 function cancel() {
-  const epoch = controller.run?.history.at(-1)?.epoch ?? 0;
+  const epoch = measurements().at(-1)?.epoch ?? 0;
   if (!controller.cancel()) return;
   controller.say(`Cancelled after ${epoch} epochs.`);
 }
@@ -195,7 +203,7 @@ function cancel() {
 /** Done once the last measurement's charts are drawn. */
 function finishTraining() {
   const run = controller.run;
-  const last = run.history.at(-1);
+  const last = measurements().at(-1);
   const wall = (performance.now() - run.startedAt) / 1000;
   controller.stopWorkers();
   const { result } = network;
@@ -244,7 +252,7 @@ let drawTurn = 0;
 
 /** Redraws the panel's charts from the measurements so far (and Deep RFM's last result). */
 export async function redrawNetwork() {
-  const history = controller.run?.history ?? [];
+  const history = measurements();
   for (const id of CHARTS.slice(0, -1)) setEmpty(id, history.length === 0);
   if (history.length === 0) {
     layerChoices(state.mlp?.depth);
@@ -291,7 +299,7 @@ export async function redrawNetwork() {
  * mean over its batches), which arrives with every epoch.
  */
 function drawLoss() {
-  const history = controller.run?.history ?? [];
+  const history = measurements();
   if (history.length === 0) return;
   const series = (name, colour, values, dashed = false) => ({ name, colour, dashed, points: history.map((m, i) => [m.epoch, values[i]]) });
   const during = (network.result?.epoch_losses ?? []).map((loss, e) => [e + 1, loss]);
@@ -363,7 +371,7 @@ function setEmpty(id, empty) {
 
 /** NC1 of every layer's output: the network's last measurement against Deep RFM's result. */
 export function redrawComparison() {
-  const last = controller.run?.history.at(-1);
+  const last = measurements().at(-1);
   const rfm = host.rfmResult();
   const series = [];
   if (last) series.push({ name: `network, epoch ${last.epoch}`, colour: '#D55E00', dashed: false, points: last.layers.map((l) => [l.layer, l.stages.out.nc1]) });
@@ -393,7 +401,7 @@ export function setupNetwork(page) {
   });
   // Before a training run, the menu offers the layers of the network the settings describe.
   subscribe((change) => {
-    if ((change === 'settings' || change === 'link') && (controller.run?.history.length ?? 0) === 0) layerChoices(state.mlp?.depth);
+    if ((change === 'settings' || change === 'link') && measurements().length === 0) layerChoices(state.mlp?.depth);
   });
   controller.setState('idle');
   redrawNetwork();

@@ -27,11 +27,6 @@ export function show(run) {
   followLatestLayer();
 }
 
-/** The run shown, or null. */
-export function shownRun() {
-  return shown;
-}
-
 /** The pictures' layer slider follows the newest layer while it stands at the end. */
 export function followLatestLayer() {
   const slider = $('view-layer');

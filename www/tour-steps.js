@@ -5,8 +5,11 @@
 //
 // A step's `run(lab)` performs its runs through window.lab and returns what the verdict reads;
 // `config` (a Deep RFM step's one run) and `reusesNetwork` let the page say when a step will
-// reuse the run the lab holds instead of computing one; `verdict(outcome)` gives `{ text, numbers }` (numbers: the values quoted, for the tests), and
-// each choice's `holds(outcome)` says whether the run agrees with it.
+// reuse the run the lab holds instead of computing one; `verdict(outcome)` gives `{ text,
+// numbers }` (numbers: the values quoted, for the tests), and each choice's `holds(outcome)`
+// says whether the run agrees with it.
+
+import { collapseRates } from './charts.js';
 
 /** Deep RFM on 1000 MNIST digits, the lab's default run (Laplace kernel, ReLU features, 8 layers). */
 const DEFAULT_RUN = {};
@@ -39,13 +42,9 @@ function nc1(result, stage) {
   return result.layers.map((l) => l.stages[stage].nc1);
 }
 
-/** The least-squares factor per layer of NC1 of X over layers `from`..last (as the chart's fit). */
+/** The factor per layer of NC1 of X fitted over layers `from`..last: the chart's own fit (src/rate.rs). */
 function fittedFactor(result, from) {
-  const points = result.layers.filter((l) => l.layer >= from).map((l) => [l.layer, Math.log(l.stages.X.nc1)]);
-  const mx = points.reduce((a, p) => a + p[0], 0) / points.length;
-  const my = points.reduce((a, p) => a + p[1], 0) / points.length;
-  const slope = points.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0) / points.reduce((a, p) => a + (p[0] - mx) ** 2, 0);
-  return Math.exp(slope);
+  return collapseRates(result.layers, { from, to: null }).nc1.X.factor;
 }
 
 /** Per-layer factors of the two moves of Deep RFM: X -> MX (the projection) and MX -> PhiMX (the random map). */
