@@ -7,7 +7,7 @@
 
 use std::str::FromStr;
 
-use crate::config::rfm::MAX_SEEDS;
+use crate::config::rfm::{MAX_RFM_ITERS, MAX_SEEDS};
 use crate::data::DatasetSource;
 use crate::mlp::MlpConfig;
 use crate::rfm::RfmConfig;
@@ -40,6 +40,15 @@ fn set<T: FromStr>(slot: &mut T, value: &str, what: &str) -> Result<(), String> 
     Ok(())
 }
 
+/// A switch's value in a link: 1 (or true) on, 0 (or false) off.
+fn flag(value: &str) -> Result<bool, String> {
+    match value {
+        "1" | "true" => Ok(true),
+        "0" | "false" => Ok(false),
+        _ => Err(format!("'{value}' is not 1 or 0")),
+    }
+}
+
 fn always(_: &RfmConfig) -> bool {
     true
 }
@@ -58,7 +67,7 @@ fn cos_only(c: &RfmConfig) -> bool {
 
 /// In the order they are applied (`rank` after `dim`, so that their joint check sees both) and
 /// written (the seed last, so links read naturally).
-const SETTINGS: [Setting<RfmConfig>; 21] = [
+const SETTINGS: [Setting<RfmConfig>; 24] = [
     Setting {
         key: "dataset",
         write: |c| String::from(c.data.dataset.clone()),
@@ -134,11 +143,7 @@ const SETTINGS: [Setting<RfmConfig>; 21] = [
         key: "standardize",
         write: |c| u8::from(c.data.standardize).to_string(),
         read: |c, v| {
-            c.data.standardize = match v {
-                "1" | "true" => true,
-                "0" | "false" => false,
-                _ => return Err(format!("'{v}' is not 1 or 0")),
-            };
+            c.data.standardize = flag(v)?;
             Ok(())
         },
         applies: always,
@@ -210,6 +215,29 @@ const SETTINGS: [Setting<RfmConfig>; 21] = [
         read: |c, v| set(&mut c.seeds, v, &format!("a whole number from 1 to {MAX_SEEDS}")),
         // Links of single runs stay as they were.
         applies: |c| c.seeds != 1,
+    },
+    // The RFM's own knobs: written only away from the paper's layer, so that its links stay
+    // as they were.
+    Setting {
+        key: "rfm_iters",
+        write: |c| c.rfm_iters.to_string(),
+        read: |c, v| set(&mut c.rfm_iters, v, &format!("a whole number from 1 to {MAX_RFM_ITERS}")),
+        applies: |c| c.rfm_iters != 1,
+    },
+    Setting {
+        key: "agop_power",
+        write: |c| c.agop_power.to_string(),
+        read: |c, v| set(&mut c.agop_power, v, "a number"),
+        applies: |c| c.agop_power != 0.5,
+    },
+    Setting {
+        key: "diag_agop",
+        write: |c| u8::from(c.diag_agop).to_string(),
+        read: |c, v| {
+            c.diag_agop = flag(v)?;
+            Ok(())
+        },
+        applies: |c| c.diag_agop,
     },
 ];
 

@@ -44,10 +44,14 @@ pub struct RunShape {
 /// AGOP's weights and middle matrix (2 n^2), the test kernel (2 m n); inputs, projections and
 /// outputs of both sets (2 (n + m) p + (n + m) w); the AGOP, its normalised and symmetrised
 /// copies, the eigenvectors, the root and the eigensolver's work (8 p^2); the feature weights
-/// (p w). The first layer has p = dim; later ones p = width.
-pub fn rfm_peak_bytes(shape: RunShape, width: usize) -> u64 {
+/// (p w). The first layer has p = dim; later ones p = width. With several RFM iterations per layer
+/// (`learns_metric`), the rows in the learned metric (n + m) p and the metric and its root (2 p^2)
+/// are alive besides.
+pub fn rfm_peak_bytes(shape: RunShape, width: usize, learns_metric: bool) -> u64 {
     let (n, m, k) = (shape.n_train as u64, shape.n_test as u64, shape.classes as u64);
-    let layer = |p: u64, w: u64| 4 * n * n + 2 * m * n + 2 * (n + m) * p + (n + m) * w + 8 * p * p + p * w + 4 * n * k;
+    let metric = |p: u64| if learns_metric { (n + m) * p + 2 * p * p } else { 0 };
+    let layer =
+        |p: u64, w: u64| 4 * n * n + 2 * m * n + 2 * (n + m) * p + (n + m) * w + 8 * p * p + p * w + 4 * n * k + metric(p);
     let (dim, width) = (shape.dim as u64, width as u64);
     SLACK + F64 * layer(dim, width).max(layer(width, width))
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::agop::{AgopForm, agop_with, normalise_by_max, radial_weights};
 use crate::error;
 use crate::kernel::{Kernel, KernelMatrix};
-use crate::linalg::{Mat, PsdSqrt, product, psd_sqrt, transpose_gram, transpose_product};
+use crate::linalg::{Mat, PsdPower, product, psd_power, transpose_gram, transpose_product};
 use crate::nc::between_class_scatter;
 use crate::parallel::Offload;
 use crate::rng::Stream;
@@ -54,15 +54,29 @@ impl Projection {
         }
     }
 
-    /// The matrix M a layer projects with, before its root: normalised by its largest entry
+    /// True for the variants computed from the kernel machine's AGOP (`agop`, `centred`,
+    /// `random-spectrum`); `none` and `class-means` need no kernel machine.
+    pub fn uses_agop(self) -> bool {
+        matches!(self, Projection::Agop | Projection::Centred | Projection::RandomSpectrum)
+    }
+
+    /// The matrix M a layer projects with, before its power: normalised by its largest entry
     /// (the identity for `none`) and made exactly symmetric. `none` and `class-means` need no
     /// AGOP; `centred` subtracts the mean gradients' part from it. The AGOP's large products
     /// are split with `offload`'s helper (see [`agop_with`]); the kernel matrix is consumed,
     /// its memory becoming the AGOP's weights.
     ///
-    /// Preconditions: `x` (n x d) the layer's training rows and `labels` their classes; `train`
-    /// the kernel matrix of `x` with itself; `alpha` the n x K ridge coefficients, K the number
-    /// of classes. Fails only when the helper does.
+    /// With a learned metric (`metric_root` = `R = M_prev^{1/2}`), the kernel machine was fitted
+    /// on the rows of `X R` (its Mahalanobis kernel on X is the Euclidean one on `X R`) and `x`
+    /// holds those rows: its gradients in X's coordinates are R times theirs, so the AGOP and
+    /// the mean gradients' part become `R G R` ([`to_input_coordinates`]). With `diagonal`, the
+    /// off-diagonal entries are dropped before the normalisation.
+    ///
+    /// Preconditions: `x` (n x d) the layer's training rows (times `metric_root` when given) and
+    /// `labels` their classes; `train` the kernel matrix of `x` with itself; `alpha` the n x K
+    /// ridge coefficients, K the number of classes; `metric_root` symmetric d x d, and only with
+    /// a variant that [`Projection::uses_agop`]. Fails only when the helper does.
+    #[allow(clippy::too_many_arguments)]
     pub async fn matrix<O: Offload>(
         self,
         kernel: &Kernel,
@@ -70,6 +84,8 @@ impl Projection {
         labels: &[usize],
         train: KernelMatrix,
         alpha: &Mat,
+        metric_root: Option<&Mat>,
+        diagonal: bool,
         offload: &O,
     ) -> error::Result<Mat> {
         let (dim, classes) = (x.ncols(), alpha.ncols());
@@ -81,30 +97,38 @@ impl Projection {
             Projection::Agop | Projection::Centred | Projection::RandomSpectrum => {
                 let form = AgopForm::cheaper(x.nrows(), dim, classes);
                 let gradient_outer = agop_with(form, kernel, x, train, alpha, offload).await?;
-                normalise_by_max(&match &means {
+                let mut learned = match &means {
                     Some(means) => centred_agop(&gradient_outer, means),
                     None => gradient_outer,
-                })
+                };
+                if let Some(root) = metric_root {
+                    learned = to_input_coordinates(&learned, root);
+                }
+                if diagonal {
+                    learned = Mat::from_diagonal(&learned.diagonal());
+                }
+                normalise_by_max(&learned)
             }
         };
         // Symmetric in exact arithmetic; make it so in floating point before the eigensolver.
         Ok((&normalised + normalised.transpose()) * 0.5)
     }
 
-    /// The root a layer projects with, of `m` as [`Projection::matrix`] made it, with the
-    /// matrix it is the root of: `m` itself, but for `random-spectrum`, whose matrix is `m`'s
-    /// eigenvalues on a basis drawn from `rng` (the only variant that draws). `none` needs no
-    /// eigensolver. Returns `None` when the eigensolver does not converge (only with NaN or
-    /// infinite entries). Precondition: `m` square and symmetric.
-    pub fn root(self, m: Mat, rng: &mut Stream) -> Option<(Mat, PsdSqrt)> {
+    /// The power `M^exponent` a layer projects with (its square root in the paper's Deep RFM), of
+    /// `m` as [`Projection::matrix`] made it, with the matrix it is the power of: `m` itself, but
+    /// for `random-spectrum`, whose matrix is `m`'s eigenvalues on a basis drawn from `rng` (the
+    /// only variant that draws). `none` needs no eigensolver. Returns `None` when the eigensolver
+    /// does not converge (only with NaN or infinite entries). Preconditions: `m` square and
+    /// symmetric, `exponent > 0`.
+    pub fn root(self, m: Mat, exponent: f64, rng: &mut Stream) -> Option<(Mat, PsdPower)> {
         if self == Projection::None {
             let dim = m.nrows();
             return Some((m, identity_root(dim)));
         }
-        let root = psd_sqrt(&m)?;
+        let root = psd_power(&m, exponent)?;
         if self == Projection::RandomSpectrum {
             let basis = random_orthonormal(m.nrows(), rng);
-            Some(on_basis(&root.eigenvalues, &basis))
+            Some(on_basis(&root.eigenvalues, &basis, exponent))
         } else {
             Some((m, root))
         }
@@ -140,6 +164,14 @@ pub fn mean_gradients(kernel: &Kernel, x: &Mat, train: &KernelMatrix, alpha: &Ma
     transpose_product(x, &inner) * (scale / x.nrows() as f64)
 }
 
+/// `R G R`: a gradient outer product `G` taken in the coordinates of `X R` brought back to X's
+/// (every gradient is multiplied by `R`, symmetric). Made exactly symmetric. Precondition: `g`
+/// and `root` d x d, `root` symmetric.
+pub fn to_input_coordinates(g: &Mat, root: &Mat) -> Mat {
+    let conjugated = product(&product(root, g), root);
+    (&conjugated + conjugated.transpose()) * 0.5
+}
+
 /// The gradient covariance `agop - sum_c g_c g_c^T` for the raw (unnormalised) AGOP and the
 /// mean gradients `g_c` (columns of `means`), made exactly symmetric.
 pub fn centred_agop(agop: &Mat, means: &Mat) -> Mat {
@@ -166,10 +198,10 @@ pub fn random_orthonormal(d: usize, rng: &mut Stream) -> Mat {
     q
 }
 
-/// `Q diag(eigenvalues) Q^T` and its root for the orthonormal columns of `basis`; negative
-/// eigenvalues (rounding) are clipped to zero in the root. Precondition: `basis` d x d
-/// orthonormal, `eigenvalues` d of them.
-pub fn on_basis(eigenvalues: &[f64], basis: &Mat) -> (Mat, PsdSqrt) {
+/// `Q diag(eigenvalues) Q^T` and its power `exponent` for the orthonormal columns of `basis`;
+/// negative eigenvalues (rounding) are clipped to zero in the power. Preconditions: `basis`
+/// d x d orthonormal, `eigenvalues` d of them, `exponent > 0`.
+pub fn on_basis(eigenvalues: &[f64], basis: &Mat, exponent: f64) -> (Mat, PsdPower) {
     let scaled = |f: &dyn Fn(f64) -> f64| {
         let mut m = basis.clone();
         for (mut column, &lambda) in m.column_iter_mut().zip(eigenvalues) {
@@ -178,9 +210,10 @@ pub fn on_basis(eigenvalues: &[f64], basis: &Mat) -> (Mat, PsdSqrt) {
         m
     };
     let matrix = product(&scaled(&|l| l), &basis.transpose());
-    let sqrt = product(&scaled(&|l| l.max(0.0).sqrt()), &basis.transpose());
+    let raised = |l: f64| if exponent == 0.5 { l.max(0.0).sqrt() } else { l.max(0.0).powf(exponent) };
+    let power = product(&scaled(&raised), &basis.transpose());
     let symmetric = |m: Mat| (&m + m.transpose()) * 0.5;
-    let root = PsdSqrt { sqrt: symmetric(sqrt), eigenvalues: eigenvalues.to_vec(), eigenvectors: basis.clone() };
+    let root = PsdPower { power: symmetric(power), eigenvalues: eigenvalues.to_vec(), eigenvectors: basis.clone() };
     (symmetric(matrix), root)
 }
 
@@ -189,8 +222,8 @@ pub fn class_means_projection(features: &Mat, labels: &[usize], classes: usize) 
     normalise_by_max(&between_class_scatter(features, labels, classes))
 }
 
-/// The root of the d x d identity (`none`): itself, with no eigensolver.
-pub fn identity_root(d: usize) -> PsdSqrt {
+/// Every power of the d x d identity (`none`): itself, with no eigensolver.
+pub fn identity_root(d: usize) -> PsdPower {
     let identity = Mat::identity(d, d);
-    PsdSqrt { sqrt: identity.clone(), eigenvalues: vec![1.0; d], eigenvectors: identity }
+    PsdPower { power: identity.clone(), eigenvalues: vec![1.0; d], eigenvectors: identity }
 }

@@ -4,6 +4,11 @@
 //! `M = G / max G`; project `X M^{1/2}` (stage MX); apply a freshly drawn random feature map
 //! (stage PhiMX), whose output is the next layer's input. Test samples follow the same path with
 //! the training samples' M and feature maps.
+//!
+//! The config's knobs (defaults: the paper's layer): `rfm_iters` T fits the kernel machine T
+//! times per layer, each in the Mahalanobis metric `||u||_M = sqrt(u^T M u)` the previous fit
+//! learned (M_0 = I, M_t its AGOP normalised), projecting with M_T; `agop_power` P projects
+//! with `M^P` instead of `M^{1/2}`; `diag_agop` keeps only the AGOP's diagonal.
 
 use std::sync::Arc;
 
@@ -13,7 +18,7 @@ use crate::data::Split;
 use crate::data::labels::{accuracy, argmax_rows, signed_one_hot};
 use crate::error::{Error, Result};
 use crate::features::RandomFeatures;
-use crate::linalg::{Mat, PsdSqrt, all_finite, normalize_rows, product, rows_times, solve_spd, stack_rows};
+use crate::linalg::{Mat, PsdPower, all_finite, normalize_rows, product, psd_sqrt, rows_times, solve_spd, stack_rows};
 use crate::nc::{Metrics, class_mean_alignment, measure};
 use crate::parallel::{Job, Offload, block_on, split_rows};
 use crate::report::{AgopSummary, DatasetSummary, LayerReport, RfmResult, RfmStages, StepSeconds};
@@ -89,8 +94,9 @@ pub trait LayerObserver {
     /// The kernel matrix of `layer` between its training samples (rows and columns in the
     /// order of the labels).
     fn kernel_computed(&mut self, _layer: usize, _kernel: &Mat) {}
-    /// The normalised AGOP `M` of `layer` and its square root with the spectrum.
-    fn agop_computed(&mut self, _layer: usize, _m: &Mat, _root: &PsdSqrt) {}
+    /// The normalised AGOP `M` of `layer` and the power it projects with (its square root by
+    /// default), with the spectrum.
+    fn agop_computed(&mut self, _layer: usize, _m: &Mat, _root: &PsdPower) {}
 }
 
 /// The observer that watches nothing.
@@ -193,48 +199,89 @@ impl DeepRfm {
         let kernel = self.config.kernel();
         let mut seconds = StepSeconds::default();
         let mut clock = Instant::now();
+        // Adds, for a step runs once per RFM iteration.
         let mut lap = |slot: &mut f64| {
-            *slot = clock.elapsed().as_secs_f64();
+            *slot += clock.elapsed().as_secs_f64();
             clock = Instant::now();
         };
 
-        observer.step_started(layer, Step::Kernel);
         normalize_rows(&mut self.train);
         normalize_rows(&mut self.test);
         ensure_finite(&self.train, layer, Stage::X.name())?;
         ensure_finite(&self.test, layer, "X (test samples)")?;
-        let test_kernel = (!self.test.is_empty()).then(|| {
-            offload.start(Job::KernelValues { kernel, a: Arc::new(self.test.clone()), b: Arc::new(self.train.clone()) })
-        });
-        let train_kernel = kernel.matrix(&self.train, &self.train, true);
-        let test_kernel = match test_kernel {
-            Some(pending) => Some(pending.await?),
-            None => None,
-        };
-        ensure_finite(&train_kernel.values, layer, "kernel")?;
-        lap(&mut seconds.kernel);
-        observer.kernel_computed(layer, &train_kernel.values);
-
-        observer.step_started(layer, Step::Solve);
-        let alpha = solve_spd(&train_kernel.values, self.config.ridge, &self.targets)
-            .ok_or(Error::NotPositiveDefinite { layer, ridge: self.config.ridge })?;
-        let predicted = argmax_rows(&product(&train_kernel.values, &alpha));
-        let train_acc = accuracy(&predicted, &self.labels);
-        // The layer's predictions of the test samples: their accuracy, and the labels their NCC
-        // agreement is measured against.
-        let test_predicted = test_kernel.map(|k| argmax_rows(&product(&k, &alpha)));
-        let test_acc = test_predicted.as_ref().map(|p| accuracy(p, &self.test_labels));
-        lap(&mut seconds.solve);
-
-        observer.step_started(layer, Step::Agop);
         let projection = self.config.projection;
-        let normalised = projection.matrix(&kernel, &self.train, &self.labels, train_kernel, &alpha, offload).await?;
-        ensure_finite(&normalised, layer, "AGOP")?;
-        lap(&mut seconds.agop);
+        // RFM iterations: each round fits the kernel machine in the metric the previous round
+        // learned (the identity first) and learns the next metric from its AGOP.
+        let rounds = self.config.rfm_iters;
+        let mut metric_root: Option<Mat> = None; // R = M_{t-1}^{1/2}; None is the identity
+        let (mut fitted, mut normalised) = (None, None);
+        for round in 1..=rounds {
+            let last = round == rounds;
+            observer.step_started(layer, Step::Kernel);
+            // The Mahalanobis kernel of X is the Euclidean kernel of X R.
+            let in_metric = |rows: &Mat| metric_root.as_ref().map(|root| product(rows, root));
+            let learned_train = in_metric(&self.train);
+            let train = learned_train.as_ref().unwrap_or(&self.train);
+            // Only the last round's predictor is tested.
+            let test_kernel = (last && !self.test.is_empty()).then(|| {
+                let test = in_metric(&self.test).unwrap_or_else(|| self.test.clone());
+                offload.start(Job::KernelValues { kernel, a: Arc::new(test), b: Arc::new(train.clone()) })
+            });
+            let train_kernel = kernel.matrix(train, train, true);
+            let test_kernel = match test_kernel {
+                Some(pending) => Some(pending.await?),
+                None => None,
+            };
+            ensure_finite(&train_kernel.values, layer, "kernel")?;
+            lap(&mut seconds.kernel);
+            if last {
+                observer.kernel_computed(layer, &train_kernel.values);
+            }
+
+            observer.step_started(layer, Step::Solve);
+            let alpha = solve_spd(&train_kernel.values, self.config.ridge, &self.targets)
+                .ok_or(Error::NotPositiveDefinite { layer, ridge: self.config.ridge })?;
+            if last {
+                // The layer's predictions of the test samples: their accuracy, and the labels
+                // their NCC agreement is measured against.
+                let predicted = argmax_rows(&product(&train_kernel.values, &alpha));
+                let test_predicted = test_kernel.map(|k| argmax_rows(&product(&k, &alpha)));
+                fitted = Some((predicted, test_predicted));
+            }
+            lap(&mut seconds.solve);
+
+            observer.step_started(layer, Step::Agop);
+            let learned = projection
+                .matrix(
+                    &kernel,
+                    train,
+                    &self.labels,
+                    train_kernel,
+                    &alpha,
+                    metric_root.as_ref(),
+                    self.config.diag_agop,
+                    offload,
+                )
+                .await?;
+            ensure_finite(&learned, layer, "AGOP")?;
+            lap(&mut seconds.agop);
+            if last {
+                normalised = Some(learned);
+            } else {
+                observer.step_started(layer, Step::Sqrt);
+                let root = psd_sqrt(&learned).ok_or_else(|| Error::NonFinite { layer, stage: "AGOP".into() })?;
+                metric_root = Some(root.power);
+                lap(&mut seconds.sqrt);
+            }
+        }
+        let (predicted, test_predicted) = fitted.expect("the last round fits the predictor");
+        let normalised = normalised.expect("the last round learns the matrix");
+        let train_acc = accuracy(&predicted, &self.labels);
+        let test_acc = test_predicted.as_ref().map(|p| accuracy(p, &self.test_labels));
 
         observer.step_started(layer, Step::Sqrt);
         let (normalised, root) = projection
-            .root(normalised, &mut self.projection_rng)
+            .root(normalised, self.config.agop_power, &mut self.projection_rng)
             .ok_or_else(|| Error::NonFinite { layer, stage: "AGOP".into() })?;
         // Drawn now, so that the helper maps the rows it projects at once.
         let map = Arc::new(RandomFeatures::draw(
@@ -250,10 +297,10 @@ impl DeepRfm {
         let here = split_rows(n + n_test, FEATURES_SHARE).min(n);
         let theirs = offload.start(Job::ProjectAndMap {
             x: Arc::new(stack_rows(&self.train, here..n, &self.test)),
-            root: Arc::new(root.sqrt.clone()),
+            root: Arc::new(root.power.clone()),
             map: map.clone(),
         });
-        let projected_here = rows_times(&self.train, 0..here, &root.sqrt, false);
+        let projected_here = rows_times(&self.train, 0..here, &root.power, false);
         lap(&mut seconds.sqrt);
 
         observer.step_started(layer, Step::Features);

@@ -338,3 +338,36 @@ fn a_link_sets_the_config_as_the_page_reads_it() {
     fails_with_one_line(&["rfm", "--link", "n=200&colour=red"], "colour");
     fails_with_one_line(&["mlp", "--link", "n=100&gain=-1"], "gain");
 }
+
+/// The RFM's own knobs: the flags and the link set the same config and the same numbers, their
+/// help names them with their defaults, and a value the config refuses gets its one line.
+#[test]
+fn the_rfm_knobs_are_flags_and_link_keys() {
+    let small = ["rfm", "--dataset", "synthetic", "--n-train", "90", "--n-test", "30", "--depth", "2"];
+    let by_flags =
+        json_of(&[&small[..], &["--rfm-iters", "2", "--agop-power", "1", "--diag-agop", "--projection", "centred"]].concat());
+    let by_link = json_of(&[&small[..], &["--link", "rfm_iters=2&agop_power=1&diag_agop=1&projection=centred"]].concat());
+    assert_eq!(by_flags["config"], by_link["config"]);
+    let config = &by_flags["config"];
+    assert_eq!(
+        (config["rfm_iters"].as_u64(), config["agop_power"].as_f64(), config["diag_agop"].as_bool()),
+        (Some(2), Some(1.0), Some(true))
+    );
+    assert_eq!(by_flags["layers"][1]["stages"]["MX"]["nc1"], by_link["layers"][1]["stages"]["MX"]["nc1"]);
+    let paper = json_of(&small);
+    assert_eq!((paper["config"]["rfm_iters"].as_u64(), paper["config"]["agop_power"].as_f64()), (Some(1), Some(0.5)));
+    assert_ne!(paper["layers"][0]["stages"]["MX"]["nc1"], by_flags["layers"][0]["stages"]["MX"]["nc1"]);
+
+    let help = String::from_utf8_lossy(&run(&["rfm", "--help"]).stdout).into_owned();
+    for (flag, default) in [("--rfm-iters", Some("[default: 1]")), ("--agop-power", Some("[default: 0.5]")), ("--diag-agop", None)]
+    {
+        let line = help_line(&help, flag);
+        assert!(line.len() > flag.len() + 20, "{flag} has no explanation: {line}");
+        if let Some(default) = default {
+            assert!(help.contains(default), "{flag}: {default} missing");
+        }
+    }
+    fails_with_one_line(&["rfm", "--rfm-iters", "11"], "rfm_iters");
+    fails_with_one_line(&["rfm", "--agop-power", "0"], "agop_power");
+    fails_with_one_line(&["rfm", "--diag-agop", "--projection", "none"], "diag_agop");
+}

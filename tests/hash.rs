@@ -26,6 +26,7 @@ fn non_default() -> RfmConfig {
         projection: agop_collapse::projection::Projection::RandomSpectrum,
         seed: 4_000_000_000,
         seeds: 3,
+        ..RfmConfig::default()
     }
 }
 
@@ -192,4 +193,46 @@ fn the_adam_reset_round_trips_and_stays_out_of_default_links() {
             && messages[0].contains("never or epoch"),
         "{messages:?}"
     );
+}
+
+/// The RFM's own knobs are written only away from the paper's layer, so that existing links read
+/// and write as before, come back from their link, and a value out of range or a combination the
+/// config refuses is named and falls back.
+#[test]
+fn the_rfm_knobs_round_trip_and_stay_out_of_default_links() {
+    let default_hash = to_hash(&RfmConfig::default());
+    for key in ["rfm_iters", "agop_power", "diag_agop"] {
+        assert!(!default_hash.contains(key), "{default_hash}");
+    }
+    let knobs = RfmConfig { rfm_iters: 3, agop_power: 1.0, diag_agop: true, ..RfmConfig::default() };
+    let hash = to_hash(&knobs);
+    assert!(hash.ends_with("&seed=0&rfm_iters=3&agop_power=1&diag_agop=1"), "{hash}");
+    let (back, messages) = from_hash(&hash, &[]);
+    assert!(messages.is_empty(), "{messages:?}");
+    assert_eq!(back, knobs);
+
+    for (bad, key) in [
+        ("rfm_iters=0", "rfm_iters"),
+        ("rfm_iters=11", "rfm_iters"),
+        ("agop_power=0", "agop_power"),
+        ("agop_power=2.5", "agop_power"),
+        ("agop_power=NaN", "agop_power"),
+        ("diag_agop=yes", "diag_agop"),
+        ("projection=none&diag_agop=1", "diag_agop"),
+        ("diag_agop=1&projection=random-spectrum", "diag_agop"),
+        ("projection=class-means&rfm_iters=2", "rfm_iters"),
+    ] {
+        let (config, messages) = from_hash(bad, &[]);
+        let defaults = RfmConfig::default();
+        assert_eq!(
+            (config.rfm_iters, config.agop_power, config.diag_agop),
+            (defaults.rfm_iters, defaults.agop_power, defaults.diag_agop),
+            "{bad}"
+        );
+        assert_eq!(messages.len(), 1, "{bad}: {messages:?}");
+        assert!(messages[0].contains(key), "{bad}: {messages:?}");
+    }
+    let (config, messages) = from_hash("rfm_iters=10&agop_power=2&projection=centred&diag_agop=1", &[]);
+    assert!(messages.is_empty(), "{messages:?}");
+    assert_eq!((config.rfm_iters, config.agop_power, config.diag_agop), (10, 2.0, true));
 }

@@ -31,13 +31,13 @@ fn zero_rows_are_split_off_exactly() {
         let (block, full) = embedded_psd(active.len(), rank, 14, &active, rank as u64);
         let root = psd_sqrt(&full).unwrap();
         let block_root = psd_sqrt(&block).unwrap();
-        assert!(relative_difference(&(&root.sqrt * &root.sqrt), &full) < 1e-10, "rank {rank}: root squared");
+        assert!(relative_difference(&(&root.power * &root.power), &full) < 1e-10, "rank {rank}: root squared");
         for (a, &i) in active.iter().enumerate() {
             for (b, &j) in active.iter().enumerate() {
-                assert!((root.sqrt[(i, j)] - block_root.sqrt[(a, b)]).abs() < 1e-12);
+                assert!((root.power[(i, j)] - block_root.power[(a, b)]).abs() < 1e-12);
             }
         }
-        assert!((0..14).filter(|i| !active.contains(i)).all(|i| root.sqrt.row(i).iter().all(|&v| v == 0.0)));
+        assert!((0..14).filter(|i| !active.contains(i)).all(|i| root.power.row(i).iter().all(|&v| v == 0.0)));
 
         assert_eq!(root.eigenvalues.len(), 14);
         assert!(root.eigenvalues.windows(2).all(|w| w[0] >= w[1]), "largest first: {:?}", root.eigenvalues);

@@ -56,12 +56,14 @@ fn synthetic(n_train: usize, n_test: usize, dim: usize, classes: usize) -> DataC
 #[test]
 fn rfm_estimate_bounds_the_real_peak() {
     let _turn = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
-    for (n_train, n_test, dim, width) in [(1500, 300, 60, 100), (300, 100, 400, 500)] {
-        let config = RfmConfig { data: synthetic(n_train, n_test, dim, 4), depth: 2, width, ..RfmConfig::default() };
+    let shapes = [(1500, 300, 60, 100, 1), (300, 100, 400, 500, 1), (300, 100, 400, 500, 3)];
+    for (n_train, n_test, dim, width, rfm_iters) in shapes {
+        let data = synthetic(n_train, n_test, dim, 4);
+        let config = RfmConfig { data, depth: 2, width, rfm_iters, ..RfmConfig::default() };
         let split = load(&config.data, 1, None, None).unwrap();
         let (result, peak) = peak_of(|| DeepRfm::run(config.clone(), split));
         result.unwrap();
-        let estimate = rfm_peak_bytes(RunShape { n_train, n_test, dim, classes: 4 }, width);
+        let estimate = rfm_peak_bytes(RunShape { n_train, n_test, dim, classes: 4 }, width, rfm_iters > 1);
         assert!(peak <= estimate, "{n_train}x{dim}, width {width}: real peak {peak} B above the estimate {estimate} B");
         assert!(estimate <= 3 * peak + SLACK, "{n_train}x{dim}, width {width}: estimate {estimate} B, peak {peak} B");
     }
@@ -85,7 +87,7 @@ fn mlp_estimate_bounds_the_real_peak() {
 #[test]
 fn over_budget_names_the_estimate_and_the_largest_size_that_fits() {
     let shape = RunShape { n_train: 9000, n_test: 500, dim: 784, classes: 10 };
-    let peak = |s: RunShape| rfm_peak_bytes(s, 256);
+    let peak = |s: RunShape| rfm_peak_bytes(s, 256, false);
     let error = memory::check(shape, BROWSER_BUDGET, peak).unwrap_err();
     let Error::MemoryBudget { estimate_bytes, budget_bytes, largest_n_train } = error.clone() else {
         panic!("expected a memory-budget error, got {error}");
@@ -104,7 +106,7 @@ fn over_budget_names_the_estimate_and_the_largest_size_that_fits() {
 #[test]
 fn validation_applies_the_budget() {
     let shape = RfmConfig::default().data.shape().unwrap();
-    assert!(rfm_peak_bytes(shape, 256) < BROWSER_BUDGET / 4);
+    assert!(rfm_peak_bytes(shape, 256, false) < BROWSER_BUDGET / 4);
     assert!(mlp_peak_bytes(shape, 5, 256) < BROWSER_BUDGET / 4);
     let too_big = RfmConfig { data: synthetic(19_000, 1000, 100, 10), ..RfmConfig::default() };
     assert!(matches!(too_big.validate(), Err(Error::MemoryBudget { .. })), "{:?}", too_big.validate());

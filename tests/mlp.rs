@@ -441,7 +441,7 @@ fn the_root_of_a_wide_layers_agop_through_its_small_side_equals_the_direct_root(
         let weight = &network.weights()[l];
         let agop = congruence(middle, weight);
         assert!(relative_difference(&agop, &network.input_agops(&pass)[l]) < 1e-15);
-        let direct = psd_sqrt(&agop).unwrap().sqrt;
+        let direct = psd_sqrt(&agop).unwrap().power;
         let root = agop_root(middle, weight, &agop).unwrap();
         let error = relative_difference(&root, &direct);
         // The direct root's own noise: eigenvalues at rounding level (~1e-16 of the largest)

@@ -145,6 +145,18 @@ struct RfmArgs {
     /// run and the mean and std of every number over them (seed_runs, across_seeds).
     #[arg(long, allow_negative_numbers = true)]
     seeds: Option<usize>,
+    /// RFM iterations per layer, 1 to 10: each fits the kernel machine in the Mahalanobis metric
+    /// the previous one learned from its AGOP; the layer projects with the last (1 is the paper's).
+    #[arg(long, allow_negative_numbers = true)]
+    rfm_iters: Option<usize>,
+    /// Power P of the AGOP each layer projects with (X M^P), above 0 and at most 2 (0.5, the
+    /// square root, is the paper's).
+    #[arg(long, allow_negative_numbers = true)]
+    agop_power: Option<f64>,
+    /// Project with the AGOP's diagonal only (a per-feature reweighting, no rotation); with the
+    /// projections agop and centred.
+    #[arg(long)]
+    diag_agop: bool,
 }
 
 /// The Deep RFM config of `--link` (the defaults without it); a value the page would replace by
@@ -176,6 +188,9 @@ impl RfmArgs {
             projection: self.projection.unwrap_or(defaults.projection),
             seed: self.seed.unwrap_or(defaults.seed),
             seeds: self.seeds.unwrap_or(defaults.seeds),
+            rfm_iters: self.rfm_iters.unwrap_or(defaults.rfm_iters),
+            agop_power: self.agop_power.unwrap_or(defaults.agop_power),
+            diag_agop: self.diag_agop || defaults.diag_agop,
         })
     }
 }
@@ -261,6 +276,8 @@ fn with_defaults(command: clap::Command) -> clap::Command {
         ("projection", rfm.projection.name().to_string()),
         ("seed", rfm.seed.to_string()),
         ("seeds", rfm.seeds.to_string()),
+        ("rfm_iters", rfm.rfm_iters.to_string()),
+        ("agop_power", rfm.agop_power.to_string()),
     ];
     let mlp = MlpConfig::default();
     let mlp_defaults = [

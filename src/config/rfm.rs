@@ -15,6 +15,10 @@ pub const MAX_DEPTH: usize = 100;
 pub const MAX_WIDTH: usize = 8192;
 /// Most seeds one result averages.
 pub const MAX_SEEDS: usize = 5;
+/// Most RFM iterations one layer runs.
+pub const MAX_RFM_ITERS: usize = 10;
+/// Largest power of the AGOP a layer may project with.
+pub const MAX_AGOP_POWER: f64 = 2.0;
 
 /// A Deep RFM experiment. `Default` is the lab's default: MNIST (see [`DataConfig`]), depth 8,
 /// Laplace kernel of bandwidth 2, ridge 1e-3, ReLU features of width 256, seed 0.
@@ -44,6 +48,16 @@ pub struct RfmConfig {
     /// [`MAX_SEEDS`]. A [`crate::rfm::DeepRfm`] computes one seed; [`crate::seeds::SeededRfm`]
     /// all of them.
     pub seeds: usize,
+    /// RFM iterations T per layer, 1 to [`MAX_RFM_ITERS`]: each fits the kernel machine with the
+    /// Mahalanobis metric the previous one learned (the first with the identity) and learns the
+    /// next from its AGOP; the layer projects with the last. 1 is the paper's Deep RFM.
+    pub rfm_iters: usize,
+    /// The power P of M the layer projects with, `0 < P <=` [`MAX_AGOP_POWER`]: `X M^P`. 0.5
+    /// (the square root) is the paper's.
+    pub agop_power: f64,
+    /// Keep only the AGOP's diagonal (before its normalisation): a per-feature reweighting, no
+    /// rotation. Only with the projections `agop` and `centred`.
+    pub diag_agop: bool,
 }
 
 impl Default for RfmConfig {
@@ -60,6 +74,9 @@ impl Default for RfmConfig {
             projection: Projection::Agop,
             seed: 0,
             seeds: 1,
+            rfm_iters: 1,
+            agop_power: 0.5,
+            diag_agop: false,
         }
     }
 }
@@ -93,6 +110,38 @@ impl RfmConfig {
                  everywhere, so the covariance of its gradients is zero",
             ));
         }
+        if !(1..=MAX_RFM_ITERS).contains(&self.rfm_iters) {
+            return Err(Error::config(
+                "rfm_iters",
+                format!("must be between 1 and {MAX_RFM_ITERS}, got {}", self.rfm_iters),
+            ));
+        }
+        if self.rfm_iters > 1 && !self.projection.uses_agop() {
+            return Err(Error::config(
+                "rfm_iters",
+                format!(
+                    "more than one RFM iteration needs a projection learned from the AGOP (agop, centred or \
+                     random-spectrum): {} does not learn a metric from the kernel machine",
+                    self.projection.name()
+                ),
+            ));
+        }
+        if !(self.agop_power.is_finite() && self.agop_power > 0.0 && self.agop_power <= MAX_AGOP_POWER) {
+            return Err(Error::config(
+                "agop_power",
+                format!("must be a number above 0 and at most {MAX_AGOP_POWER}, got {}", self.agop_power),
+            ));
+        }
+        if self.diag_agop && !matches!(self.projection, Projection::Agop | Projection::Centred) {
+            return Err(Error::config(
+                "diag_agop",
+                format!(
+                    "the diagonal AGOP needs the projection agop or centred, got {}: the others do not \
+                     project with the AGOP itself",
+                    self.projection.name()
+                ),
+            ));
+        }
         match self.data.shape() {
             Some(shape) => self.check_memory(shape),
             None => Ok(()),
@@ -102,7 +151,7 @@ impl RfmConfig {
     /// Refuses the config on data of `shape` when its peak memory is over this build's budget
     /// ([`memory::default_budget`]).
     pub fn check_memory(&self, shape: RunShape) -> Result<()> {
-        memory::check(shape, memory::default_budget(), |s| rfm_peak_bytes(s, self.output_width(s.dim)))
+        memory::check(shape, memory::default_budget(), |s| rfm_peak_bytes(s, self.output_width(s.dim), self.rfm_iters > 1))
     }
 
     /// Width of every layer's output when the input has `dim` features.

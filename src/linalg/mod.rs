@@ -262,34 +262,39 @@ pub fn solve_spd(k: &Mat, ridge: f64, rhs: &Mat) -> Option<Mat> {
     all_finite(&solution).then_some(solution)
 }
 
-/// The symmetric positive semi-definite square root of a symmetric matrix, with its spectrum.
-pub struct PsdSqrt {
-    /// `V diag(sqrt(max(lambda, 0))) V^T`.
-    pub sqrt: Mat,
+/// A power `M^P` (P > 0) of a symmetric positive semi-definite matrix, with M's spectrum.
+pub struct PsdPower {
+    /// `V diag(max(lambda, 0)^P) V^T`.
+    pub power: Mat,
     /// The eigenvalues of the input, largest first (negative ones kept as they are).
     pub eigenvalues: Vec<f64>,
     /// Unit eigenvectors as columns, in the order of `eigenvalues`.
     pub eigenvectors: Mat,
 }
 
-/// Square root of a symmetric PSD matrix by eigendecomposition; negative eigenvalues (rounding)
+/// Square root of a symmetric PSD matrix: [`psd_power`] with exponent 1/2.
+pub fn psd_sqrt(m: &Mat) -> Option<PsdPower> {
+    psd_power(m, 0.5)
+}
+
+/// `M^exponent` of a symmetric PSD matrix by eigendecomposition; negative eigenvalues (rounding)
 /// are clipped to zero. Returns `None` when the eigensolver does not converge (only with NaN
-/// or infinite entries). Precondition: `m` is square and symmetric.
+/// or infinite entries). Preconditions: `m` is square and symmetric, `exponent > 0`.
 ///
 /// Rows that are exactly zero (features constant over the data, such as MNIST's border pixels)
 /// split off a zero block, whose eigenvectors are unit vectors of eigenvalue 0: the eigensolver,
 /// whose cost grows as the cube of the size, only sees the rest.
-pub fn psd_sqrt(m: &Mat) -> Option<PsdSqrt> {
+pub fn psd_power(m: &Mat, exponent: f64) -> Option<PsdPower> {
     let d = m.nrows();
     let active: Vec<usize> = (0..d).filter(|&i| m.row(i).iter().any(|&v| v != 0.0)).collect();
     if active.len() == d {
-        return eigen_sqrt(m);
+        return eigen_power(m, exponent);
     }
-    let reduced = eigen_sqrt(&m.select_rows(&active).select_columns(&active))?;
-    let mut sqrt = Mat::zeros(d, d);
+    let reduced = eigen_power(&m.select_rows(&active).select_columns(&active), exponent)?;
+    let mut power = Mat::zeros(d, d);
     for (a, &i) in active.iter().enumerate() {
         for (b, &j) in active.iter().enumerate() {
-            sqrt[(i, j)] = reduced.sqrt[(a, b)];
+            power[(i, j)] = reduced.power[(a, b)];
         }
     }
     // Eigenpairs largest first: the block's positive ones, the zero block, then the rest.
@@ -316,19 +321,25 @@ pub fn psd_sqrt(m: &Mat) -> Option<PsdSqrt> {
             }
         }
     }
-    Some(PsdSqrt { sqrt, eigenvalues, eigenvectors })
+    Some(PsdPower { power, eigenvalues, eigenvectors })
 }
 
-/// [`psd_sqrt`] by one eigendecomposition of the whole matrix.
-fn eigen_sqrt(m: &Mat) -> Option<PsdSqrt> {
+/// [`psd_power`] by one eigendecomposition of the whole matrix.
+fn eigen_power(m: &Mat, exponent: f64) -> Option<PsdPower> {
     let (eigenvalues, eigenvectors) = kernels::symmetric_eigen(m)?;
-    // `V diag(lambda^1/2) V^T = W W^T` for `W = V diag(lambda^1/4)` over the positive
-    // eigenvalues (a prefix, largest first): one triangle of a product of rank at most d,
-    // about half the work of the full one, and exactly symmetric.
+    Some(PsdPower { power: power_of(&eigenvalues, &eigenvectors, exponent), eigenvalues, eigenvectors })
+}
+
+/// `V diag(max(lambda, 0)^exponent) V^T` for eigenvalues largest first and unit eigenvectors as
+/// the columns of `eigenvectors` in the same order. Precondition: `exponent > 0`.
+pub fn power_of(eigenvalues: &[f64], eigenvectors: &Mat, exponent: f64) -> Mat {
+    // `W W^T` for `W = V diag(lambda^(P/2))` over the positive eigenvalues (a prefix, largest
+    // first): one triangle of a product of rank at most d, about half the work of the full one,
+    // and exactly symmetric. The square root's fourth roots are taken as two square roots.
+    let half_power = |lambda: f64| if exponent == 0.5 { lambda.sqrt().sqrt() } else { lambda.powf(exponent / 2.0) };
     let positive = eigenvalues.iter().take_while(|&&lambda| lambda > 0.0).count();
-    let scaled = Mat::from_fn(m.nrows(), positive, |i, k| eigenvectors[(i, k)] * eigenvalues[k].sqrt().sqrt());
-    let sqrt = outer_gram(&scaled);
-    Some(PsdSqrt { sqrt, eigenvalues, eigenvectors })
+    let scaled = Mat::from_fn(eigenvectors.nrows(), positive, |i, k| eigenvectors[(i, k)] * half_power(eigenvalues[k]));
+    outer_gram(&scaled)
 }
 
 /// Eigenvalues of a symmetric matrix, largest first, with unit eigenvectors as columns in the

@@ -125,9 +125,9 @@ pub fn share(nc1_in: f64, nc1_svt: f64, nc1_out: f64) -> Option<f64> {
 /// infinite entries). Precondition: `M` is symmetric PSD, `agop` is `congruence(M, W)`.
 pub fn agop_root(middle: &Mat, weight: &Mat, agop: &Mat) -> Option<Mat> {
     if weight.nrows() >= weight.ncols() {
-        return psd_sqrt(agop).map(|root| root.sqrt);
+        return psd_sqrt(agop).map(|root| root.power);
     }
-    let factor = product(&psd_sqrt(middle)?.sqrt, weight);
+    let factor = product(&psd_sqrt(middle)?.power, weight);
     let small = outer_gram(&factor);
     let (eigenvalues, eigenvectors) = symmetric_eigen(&small)?;
     let largest = eigenvalues.first().copied().unwrap_or(0.0).max(0.0);

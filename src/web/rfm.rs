@@ -10,7 +10,7 @@ use js_sys::{Array, Float32Array, Function, Object, Promise, Reflect, Uint32Arra
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::linalg::{Mat, PsdSqrt};
+use crate::linalg::{Mat, PsdPower};
 use crate::report::{LayerReport, LayerSpread};
 use crate::rfm::{LayerObserver, Stage, Step};
 use crate::seeds::{SeededRfm, split_loader};
@@ -215,7 +215,7 @@ impl LayerObserver for Pictures<'_> {
         set(&self.views, "kernel", &picture_object(&kernel_picture(kernel, self.labels, self.classes, per_class)));
     }
 
-    fn agop_computed(&mut self, _layer: usize, m: &Mat, root: &PsdSqrt) {
+    fn agop_computed(&mut self, _layer: usize, m: &Mat, root: &PsdPower) {
         if !self.draw {
             return;
         }
