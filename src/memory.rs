@@ -50,8 +50,9 @@ pub struct RunShape {
 pub fn rfm_peak_bytes(shape: RunShape, width: usize, learns_metric: bool) -> u64 {
     let (n, m, k) = (shape.n_train as u64, shape.n_test as u64, shape.classes as u64);
     let metric = |p: u64| if learns_metric { (n + m) * p + 2 * p * p } else { 0 };
-    let layer =
-        |p: u64, w: u64| 4 * n * n + 2 * m * n + 2 * (n + m) * p + (n + m) * w + 8 * p * p + p * w + 4 * n * k + metric(p);
+    let layer = |p: u64, w: u64| {
+        4 * n * n + 2 * m * n + 2 * (n + m) * p + (n + m) * w + 8 * p * p + p * w + 4 * n * k + metric(p)
+    };
     let (dim, width) = (shape.dim as u64, width as u64);
     SLACK + F64 * layer(dim, width).max(layer(width, width))
 }

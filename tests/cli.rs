@@ -344,9 +344,11 @@ fn a_link_sets_the_config_as_the_page_reads_it() {
 #[test]
 fn the_rfm_knobs_are_flags_and_link_keys() {
     let small = ["rfm", "--dataset", "synthetic", "--n-train", "90", "--n-test", "30", "--depth", "2"];
-    let by_flags =
-        json_of(&[&small[..], &["--rfm-iters", "2", "--agop-power", "1", "--diag-agop", "--projection", "centred"]].concat());
-    let by_link = json_of(&[&small[..], &["--link", "rfm_iters=2&agop_power=1&diag_agop=1&projection=centred"]].concat());
+    let by_flags = json_of(
+        &[&small[..], &["--rfm-iters", "2", "--agop-power", "1", "--diag-agop", "--projection", "centred"]].concat(),
+    );
+    let by_link =
+        json_of(&[&small[..], &["--link", "rfm_iters=2&agop_power=1&diag_agop=1&projection=centred"]].concat());
     assert_eq!(by_flags["config"], by_link["config"]);
     let config = &by_flags["config"];
     assert_eq!(
@@ -359,7 +361,8 @@ fn the_rfm_knobs_are_flags_and_link_keys() {
     assert_ne!(paper["layers"][0]["stages"]["MX"]["nc1"], by_flags["layers"][0]["stages"]["MX"]["nc1"]);
 
     let help = String::from_utf8_lossy(&run(&["rfm", "--help"]).stdout).into_owned();
-    for (flag, default) in [("--rfm-iters", Some("[default: 1]")), ("--agop-power", Some("[default: 0.5]")), ("--diag-agop", None)]
+    for (flag, default) in
+        [("--rfm-iters", Some("[default: 1]")), ("--agop-power", Some("[default: 0.5]")), ("--diag-agop", None)]
     {
         let line = help_line(&help, flag);
         assert!(line.len() > flag.len() + 20, "{flag} has no explanation: {line}");

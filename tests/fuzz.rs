@@ -4,6 +4,7 @@
 //! `AGOP_FUZZ_CASES` sets the number of generated inputs per test (default [`DEFAULT_CASES`]);
 //! `PROPTEST_RNG_SEED` replays a run.
 
+use agop_collapse::config::rfm::{MAX_AGOP_POWER, MAX_RFM_ITERS};
 use agop_collapse::data::config::{MAX_DIM, MAX_SAMPLES};
 use agop_collapse::data::csv::{MAX_VALUES, parse};
 use agop_collapse::data::{DataConfig, DatasetSource};
@@ -499,9 +500,21 @@ fn valid_rfm_config() -> impl Strategy<Value = RfmConfig> {
         prop_oneof![1usize..=MAX_WIDTH, log_uniform(MAX_WIDTH)],
         positive_f64(),
         (any::<u32>(), projection_kind(), 1usize..=MAX_SEEDS),
+        (1usize..=MAX_RFM_ITERS, prop_oneof![Just(0.5), 0.01f64..=MAX_AGOP_POWER, Just(MAX_AGOP_POWER)], any::<bool>()),
     )
-        .prop_map(|(data, depth, kernel, bandwidth, ridge, feature, width, sigma, (seed, projection, seeds))| {
-            RfmConfig {
+        .prop_map(
+            |(
+                data,
+                depth,
+                kernel,
+                bandwidth,
+                ridge,
+                feature,
+                width,
+                sigma,
+                (seed, projection, seeds),
+                (rfm_iters, agop_power, diag_agop),
+            )| RfmConfig {
                 data,
                 depth,
                 kernel,
@@ -513,8 +526,11 @@ fn valid_rfm_config() -> impl Strategy<Value = RfmConfig> {
                 projection,
                 seed,
                 seeds,
-            }
-        })
+                rfm_iters,
+                agop_power,
+                diag_agop,
+            },
+        )
         .prop_filter("fits the memory budget", |config| config.validate().is_ok())
 }
 
@@ -618,10 +634,39 @@ fn any_rfm_config() -> impl Strategy<Value = RfmConfig> {
         prop_oneof![edgy_usize(), 0usize..=MAX_WIDTH + 1],
         edgy_f64(),
         (any::<u32>(), projection_kind(), prop_oneof![edgy_usize(), 0usize..=MAX_SEEDS + 1]),
+        (prop_oneof![edgy_usize(), 0usize..=MAX_RFM_ITERS + 1], edgy_f64(), any::<bool>()),
     )
-        .prop_map(|(data, depth, kernel, bandwidth, ridge, feature, width, sigma, (seed, projection, seeds))| {
-            RfmConfig { data, depth, kernel, bandwidth, ridge, feature, width, sigma, projection, seed, seeds }
-        })
+        .prop_map(
+            |(
+                data,
+                depth,
+                kernel,
+                bandwidth,
+                ridge,
+                feature,
+                width,
+                sigma,
+                (seed, projection, seeds),
+                (rfm_iters, agop_power, diag_agop),
+            )| {
+                RfmConfig {
+                    data,
+                    depth,
+                    kernel,
+                    bandwidth,
+                    ridge,
+                    feature,
+                    width,
+                    sigma,
+                    projection,
+                    seed,
+                    seeds,
+                    rfm_iters,
+                    agop_power,
+                    diag_agop,
+                }
+            },
+        )
 }
 
 fn any_mlp_config() -> impl Strategy<Value = MlpConfig> {

@@ -73,7 +73,8 @@ fn rfm_estimate_bounds_the_real_peak() {
 fn mlp_estimate_bounds_the_real_peak() {
     let _turn = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
     let (n_train, n_test, dim, depth, width) = (400, 100, 50, 3, 64);
-    let config = MlpConfig { data: synthetic(n_train, n_test, dim, 4), depth, width, epochs: 2, ..MlpConfig::default() };
+    let config =
+        MlpConfig { data: synthetic(n_train, n_test, dim, 4), depth, width, epochs: 2, ..MlpConfig::default() };
     let split = load(&config.data, 1, None, None).unwrap();
     let (result, peak) = peak_of(|| MlpTraining::run(config.clone(), split));
     result.unwrap();
@@ -110,7 +111,8 @@ fn validation_applies_the_budget() {
     assert!(mlp_peak_bytes(shape, 5, 256) < BROWSER_BUDGET / 4);
     let too_big = RfmConfig { data: synthetic(19_000, 1000, 100, 10), ..RfmConfig::default() };
     assert!(matches!(too_big.validate(), Err(Error::MemoryBudget { .. })), "{:?}", too_big.validate());
-    let too_wide = MlpConfig { data: synthetic(19_000, 1000, 4096, 10), width: 4096, depth: 20, ..MlpConfig::default() };
+    let too_wide =
+        MlpConfig { data: synthetic(19_000, 1000, 4096, 10), width: 4096, depth: 20, ..MlpConfig::default() };
     assert!(matches!(too_wide.validate(), Err(Error::MemoryBudget { .. })), "{:?}", too_wide.validate());
     // A CSV's shape is known only once it is read: the run checks it then.
     let csv = DataConfig { dataset: DatasetSource::Csv("big.csv".into()), ..DataConfig::default() };

@@ -289,7 +289,12 @@ fn training_on_separable_data_collapses_the_last_hidden_layer() {
     );
     // The loss of every epoch as training saw it: one per epoch, from about the initial loss down.
     assert_eq!(result.epoch_losses.len(), 100);
-    assert!(common::close(result.epoch_losses[0], first.train_loss, 0.2, 0.0), "{} vs {}", result.epoch_losses[0], first.train_loss);
+    assert!(
+        common::close(result.epoch_losses[0], first.train_loss, 0.2, 0.0),
+        "{} vs {}",
+        result.epoch_losses[0],
+        first.train_loss
+    );
     assert!(result.epoch_losses[99] < first.train_loss / 10.0 && result.epoch_losses[99] >= 0.0);
     let (before, after) = (first.layers[2].stages.out.nc1, last.layers[2].stages.out.nc1);
     assert!(before / after >= 10.0, "NC1 of the last hidden layer {before} -> {after}");

@@ -9,7 +9,9 @@ use agop_collapse::features::FeatureKind;
 use agop_collapse::kernel::{Kernel, KernelKind};
 use agop_collapse::linalg::{Mat, normalize_rows, psd_sqrt};
 use agop_collapse::nc::between_class_scatter;
-use agop_collapse::projection::{Projection, centred_agop, class_means_projection, mean_gradients, on_basis, random_orthonormal};
+use agop_collapse::projection::{
+    Projection, centred_agop, class_means_projection, mean_gradients, on_basis, random_orthonormal,
+};
 use agop_collapse::rfm::{DeepRfm, RfmConfig};
 use agop_collapse::rng::{Purpose, Stream};
 use common::{gaussian, relative_difference};
@@ -68,7 +70,11 @@ fn centred_is_the_agop_minus_the_mean_gradients_outer_products() {
             continue;
         }
         assert!(expected.amax() > 1e-3, "{kind:?}: nothing to compare");
-        assert!(relative_difference(&centred, &expected) < 1e-7, "{kind:?}: {:e}", relative_difference(&centred, &expected));
+        assert!(
+            relative_difference(&centred, &expected) < 1e-7,
+            "{kind:?}: {:e}",
+            relative_difference(&centred, &expected)
+        );
         assert_eq!(centred, centred.transpose());
     }
 }
@@ -133,7 +139,8 @@ fn the_agop_collapses_far_more_than_its_spectrum_on_random_directions_or_no_proj
         let result = mnist_run(projection, FeatureKind::Relu, 4);
         result.layers[0].stages.x.nc1 / result.layers[3].stages.x.nc1
     };
-    let (agop, random, none) = (collapse(Projection::Agop), collapse(Projection::RandomSpectrum), collapse(Projection::None));
+    let (agop, random, none) =
+        (collapse(Projection::Agop), collapse(Projection::RandomSpectrum), collapse(Projection::None));
     eprintln!("NC1(X) layer 1 / layer 4: agop {agop:.3}, random-spectrum {random:.3}, none {none:.3}");
     assert!(agop >= 5.0 * random && agop >= 5.0 * none, "agop {agop}, random-spectrum {random}, none {none}");
 }

@@ -162,13 +162,7 @@ fn mixture(n_train: usize, n_test: usize) -> DataConfig {
 #[test]
 fn two_rfm_iterations_refit_the_kernel_machine_in_the_learned_metric() {
     for kind in [KernelKind::Laplace, KernelKind::Gaussian, KernelKind::Linear] {
-        let config = RfmConfig {
-            data: mixture(90, 0),
-            depth: 1,
-            kernel: kind,
-            rfm_iters: 2,
-            ..RfmConfig::default()
-        };
+        let config = RfmConfig { data: mixture(90, 0), depth: 1, kernel: kind, rfm_iters: 2, ..RfmConfig::default() };
         let split = data::load(&config.data, config.seed as u64, None, None).unwrap();
         let (mut x, labels) = (split.train.features.clone(), split.train.labels.clone());
         let result = DeepRfm::run(config.clone(), split).unwrap();
@@ -179,8 +173,17 @@ fn two_rfm_iterations_refit_the_kernel_machine_in_the_learned_metric() {
         let targets = signed_one_hot(&labels, 3);
         let fit = |rows: &Mat| solve_spd(&kernel.matrix(rows, rows, true).values, config.ridge, &targets).unwrap();
         let first = fit(&x);
-        let m1 = block_on(Projection::Agop.matrix(&kernel, &x, &labels, kernel.matrix(&x, &x, true), &first, None, false, &Local))
-            .unwrap();
+        let m1 = block_on(Projection::Agop.matrix(
+            &kernel,
+            &x,
+            &labels,
+            kernel.matrix(&x, &x, true),
+            &first,
+            None,
+            false,
+            &Local,
+        ))
+        .unwrap();
         let root1 = psd_sqrt(&m1).unwrap().power;
         let z = product(&x, &root1);
         let second = fit(&z);
@@ -204,7 +207,12 @@ fn two_rfm_iterations_refit_the_kernel_machine_in_the_learned_metric() {
         let projected = product(&x, &psd_sqrt(&m2).unwrap().power);
         let expected = measure(&projected, &labels, 3, &predicted);
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
-        assert!(close(layer.stages.mx.nc1, expected.nc1), "{kind:?}: NC1(MX) {} against {}", layer.stages.mx.nc1, expected.nc1);
+        assert!(
+            close(layer.stages.mx.nc1, expected.nc1),
+            "{kind:?}: NC1(MX) {} against {}",
+            layer.stages.mx.nc1,
+            expected.nc1
+        );
         assert!(close(layer.agop.trace, m2.trace()), "{kind:?}: the layer reports the last metric");
         let correct = predicted.iter().zip(&labels).filter(|(p, l)| p == l).count();
         assert_eq!(layer.train_acc, correct as f64 / labels.len() as f64, "{kind:?}: the last predictor's accuracy");

@@ -151,7 +151,9 @@ impl RfmConfig {
     /// Refuses the config on data of `shape` when its peak memory is over this build's budget
     /// ([`memory::default_budget`]).
     pub fn check_memory(&self, shape: RunShape) -> Result<()> {
-        memory::check(shape, memory::default_budget(), |s| rfm_peak_bytes(s, self.output_width(s.dim), self.rfm_iters > 1))
+        memory::check(shape, memory::default_budget(), |s| {
+            rfm_peak_bytes(s, self.output_width(s.dim), self.rfm_iters > 1)
+        })
     }
 
     /// Width of every layer's output when the input has `dim` features.
