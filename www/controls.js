@@ -24,6 +24,9 @@ export const FIELDS = [
   ['projection', ['projection'], 'text', 'projection'],
   ['seed', ['seed'], 'number', 'seed'],
   ['seeds', ['seeds'], 'number', 'seeds'],
+  ['rfm-iters', ['rfm_iters'], 'number', 'rfm_iters'],
+  ['agop-power', ['agop_power'], 'number', 'agop_power'],
+  ['diag-agop', ['diag_agop'], 'check', 'diag_agop'],
 ];
 
 /** The network's own settings: [control id, path in its config, kind]. */

@@ -124,7 +124,7 @@ function pictureDrawing() {
       showLayer(layer);
       redrawPictures();
     }),
-    ...mechanismSteps(report, views, shown.result.config.kernel),
+    ...mechanismSteps(report, views, shown.result.config),
   ];
 }
 

@@ -206,12 +206,15 @@ test('nothing is sent anywhere: every request is a GET of one of the lab\'s own 
   await close();
 });
 
-/** The largest relative difference of the metrics between the page's run and the CLI's (asserts <= 1e-6). */
-async function differenceFromCli(page) {
+/**
+ * The largest relative difference of the metrics between the page's run and the CLI's (asserts
+ * <= 1e-6); `flags` and `settings` say the same extra settings to each.
+ */
+async function differenceFromCli(page, flags = [], settings = {}) {
   const binary = fileURLToPath(new URL('../../target/release/agop-collapse', import.meta.url));
-  const args = ['rfm', '--n-train', '150', '--n-test', '60', '--depth', '3', '--digits', '1,3,7', '--width', '64', '--seed', '11'];
+  const args = ['rfm', '--n-train', '150', '--n-test', '60', '--depth', '3', '--digits', '1,3,7', '--width', '64', '--seed', '11', ...flags];
   const native = JSON.parse(execFileSync(binary, args, { encoding: 'utf8' }));
-  const config = { data: { n_train: 150, n_test: 60, digits: [1, 3, 7] }, depth: 3, width: 64, seed: 11 };
+  const config = { data: { n_train: 150, n_test: 60, digits: [1, 3, 7] }, depth: 3, width: 64, seed: 11, ...settings };
   const browser = await page.evaluate((c) => window.lab.run(c), config);
   assert.deepEqual(browser.config, native.config);
   assert.deepEqual(browser.dataset, native.dataset);
@@ -249,6 +252,36 @@ async function differenceFromCli(page) {
 test('the same config and seed give the same metrics in the command line and in the page', async () => {
   const { page, problems, close } = await openPage(lab);
   console.log(`largest relative difference CLI vs page: ${(await differenceFromCli(page)).toExponential(2)}`);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('the RFM knobs set by the controls reach the link, the run and its texts, with the command line\'s numbers', async () => {
+  const { page, problems, close } = await openPage(lab);
+  await page.fill('#rfm-iters', '2');
+  await page.dispatchEvent('#rfm-iters', 'change');
+  await page.fill('#agop-power', '1');
+  await page.dispatchEvent('#agop-power', 'change');
+  await page.check('#diag-agop');
+  await page.waitForFunction(() => location.hash.includes('rfm_iters=2&agop_power=1&diag_agop=1'));
+  // A value the config refuses is named where the user is looking, and marks its control.
+  await page.fill('#agop-power', '3');
+  await page.dispatchEvent('#agop-power', 'change');
+  await page.waitForFunction(() => /agop_power/.test(document.getElementById('message').textContent));
+  assert.equal(await page.getAttribute('#agop-power', 'aria-invalid'), 'true');
+  await page.fill('#agop-power', '1');
+  await page.dispatchEvent('#agop-power', 'change');
+  await page.waitForFunction(() => document.getElementById('message').hidden);
+
+  const difference = await differenceFromCli(page, ['--rfm-iters', '2', '--agop-power', '1', '--diag-agop'], { rfm_iters: 2, agop_power: 1, diag_agop: true });
+  console.log(`largest relative difference CLI vs page, with the RFM knobs: ${difference.toExponential(2)}`);
+  // The run the page drew says what it did: "Inside one layer" names the last of two fits, the
+  // diagonal and the power.
+  const textSays = (pattern) => page.waitForFunction((source) => new RegExp(source).test(document.getElementById('mechanism-text').textContent), pattern.source);
+  await page.click('#mech-kernel');
+  await textSays(/last of 2 fits/);
+  await page.click('#mech-MX');
+  await textSays(/AGOP's diagonal M to the power 1: each feature is reweighted/);
   assert.deepEqual(problems, []);
   await close();
 });
