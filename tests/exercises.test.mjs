@@ -56,11 +56,23 @@ const TIMING_ATTEMPTS = 3;
 // Reading a Deep RFM result. Layers count from 1; 'last' is the last one.
 const layerAt = (r, layer = 'last') => (layer === 'last' ? r.layers.at(-1) : r.layers[layer - 1]);
 const layerList = (r, layers) => (layers === undefined || layers === 'all' ? r.layers.map((l) => l.layer) : layers);
-/** A metric of one stage of one layer (`metric` nc1 by default), or the layer's accuracy. */
-function metricOf(r, { stage, metric = 'nc1' }, layer = 'last') {
+/** Numbers of a whole layer, not of one stage, by the name a check uses. */
+const LAYER_NUMBERS = {
+  test_acc: (l) => l.test_acc,
+  train_acc: (l) => l.train_acc,
+  agop_alignment: (l) => l.agop_alignment,
+  agop_effective_rank: (l) => l.agop.effective_rank,
+};
+/**
+ * A metric of one stage of one layer (`metric` nc1 by default), measured on the training
+ * samples or, with `set: 'test'`, on the held-out ones; or a number of the whole layer.
+ */
+function metricOf(r, { stage, metric = 'nc1', set = 'train' }, layer = 'last') {
   const l = layerAt(r, layer);
-  if (metric === 'test_acc' || metric === 'train_acc') return l[metric];
-  const value = l.stages[stage][metric];
+  if (LAYER_NUMBERS[metric]) return LAYER_NUMBERS[metric](l);
+  const stages = set === 'test' ? l.stages_test : l.stages;
+  assert.ok(stages, `no ${set} metrics at layer ${layer}`);
+  const value = stages[stage][metric];
   assert.ok(Number.isFinite(value), `${metric} of ${stage} at layer ${layer} is ${value}`);
   return value;
 }
@@ -112,6 +124,13 @@ export const CLAIMS = {
   stage_ratio(r, c) {
     const layer = c.layer ?? 'last';
     within(metricOf(r, { ...c, stage: c.upper }, layer) / metricOf(r, { ...c, stage: c.lower }, layer), c, `${c.upper} / ${c.lower} at layer ${layer}`);
+  },
+  /** The metric on the test samples over that on the training samples, at every listed layer (the last by default), lies in [min, max]. */
+  held_out_gap(r, c) {
+    for (const layer of layerList(r, c.layers ?? ['last'])) {
+      const ratio = metricOf(r, { ...c, set: 'test' }, layer) / metricOf(r, { ...c, set: 'train' }, layer);
+      within(ratio, c, `${c.metric ?? 'nc1'} of ${c.stage}, test over train, at layer ${layer}`);
+    }
   },
   /** `which` accuracy lies in [min, max] at every listed layer (the last by default). */
   accuracy(r, c) {

@@ -239,6 +239,43 @@ export const PRESETS = [
       { says: 'NC1 falling about twofold per layer', claim: 'steady_rate', stage: 'X', from: 2, to: 8, min: 1.5, max: 3, spread: 1.5 },
     ],
   },
+  {
+    id: 'held-out-collapse',
+    title: '11. Does the test set collapse too?',
+    hash: 'dataset=mnist&n=1000&test=500&depth=8&kernel=laplace&bandwidth=2&ridge=0.001&feature=relu&width=256',
+    text: 'Every collapse number so far is measured on the training digits, the ones each layer\'s kernel machine is fitted to. '
+      + 'The 500 test digits go through the same layers (the same AGOPs, the same random maps) and are measured too: '
+      + 'the chart of collapse on held-out data draws both. Run it. Does the test set collapse as the training set does? '
+      + 'At which layers does the gap open, and does the test accuracy follow the training set\'s collapse?',
+    checks: [
+      { says: 'at layer 1 the two sets agree (test NC1 within 10% of the training set\'s)', claim: 'held_out_gap', stage: 'X', layers: [1], min: 0.9, max: 1.1 },
+      { says: 'the test set collapses too (its NC1 of X falls over 10x from layer 1 to 8)', claim: 'falls', set: 'test', stage: 'X', min: 10 },
+      { says: 'but far less than the training set (whose NC1 falls over 200x)', claim: 'falls', stage: 'X', min: 200 },
+      { says: 'the gap opens layer by layer: over 2x by layer 4', claim: 'held_out_gap', stage: 'X', layers: [4], min: 2 },
+      { says: 'and over 10x by layer 8', claim: 'held_out_gap', stage: 'X', layers: ['last'], min: 10 },
+      { says: 'the test accuracy does not follow: it stays between 0.85 and 0.92 at every layer', claim: 'accuracy', which: 'test', layers: 'all', min: 0.85, max: 0.92 },
+    ],
+  },
+  {
+    id: 'rfm-knobs',
+    title: '12. The RFM\'s own knobs: iterations, power, diagonal',
+    hash: 'dataset=mnist&n=1000&test=500&depth=8&kernel=laplace&bandwidth=2&ridge=0.001&feature=relu&width=256',
+    text: 'Each layer here is the paper\'s: one kernel machine, its AGOP M, the data projected with M^½. A Recursive Feature Machine '
+      + 'usually refits: set "RFM iterations per layer" to 2 and run. The second fit measures distances in the metric the first fit\'s AGOP learned. '
+      + 'Does the AGOP get sharper (its effective rank, in the table) and line up better with the class means (the AGOP alignment chart)? '
+      + 'Back to 1: set "AGOP power" to 1 (project with M itself) and run. Back to ½: tick "Diagonal AGOP only" and run. '
+      + 'Which of them still collapse? What does the diagonal lose?',
+    checks: [
+      { says: 'the paper\'s layer collapses (NC1 of X falls over 200x)', claim: 'falls', stage: 'X', min: 200 },
+      { says: 'two iterations collapse as well (over 200x)', change: { rfm_iters: 2 }, claim: 'falls', stage: 'X', min: 200 },
+      { says: 'two iterations sharpen the AGOP: its effective rank at layer 8 is under 0.8 of one iteration\'s', change: { rfm_iters: 2 }, claim: 'compare', metric: 'agop_effective_rank', against: { one: {} }, than: 'one', max: 0.8 },
+      { says: 'and line it up better with the class means: alignment at layer 8 over 1.1 times one iteration\'s', change: { rfm_iters: 2 }, claim: 'compare', metric: 'agop_alignment', against: { one: {} }, than: 'one', min: 1.1 },
+      { says: 'power 1 still collapses (over 100x)', change: { agop_power: 1 }, claim: 'falls', stage: 'X', min: 100 },
+      { says: 'the diagonal does not collapse: NC1 of X ends higher than it starts', change: { diag_agop: 1 }, claim: 'falls', stage: 'X', max: 1 },
+      { says: 'the diagonal loses the directions: its alignment with the class means stays under 0.1 at every layer', change: { diag_agop: 1 }, claim: 'value', metric: 'agop_alignment', layers: 'all', max: 0.1 },
+      { says: 'and the test accuracy falls by over 0.1 from layer 1 to 8', change: { diag_agop: 1 }, claim: 'accuracy_falls', which: 'test', min: 0.1 },
+    ],
+  },
 ];
 
 /** The preset with this id, if any. */
