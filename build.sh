@@ -159,12 +159,12 @@ run_tests() {
 
 # Reference workloads natively, in the page's worker and (when numpy is there) in numpy: one
 # table of stage timings and ratios, and the same as JSON in target/bench/. BENCH_REPEATS lists
-# the runs of R1, R2 and R3 (medians are reported).
+# the runs of R1, R2, R3 and R4 (medians are reported).
 bench() {
   build
   build_testing_wasm
   ensure_chromium
-  local repeats=${BENCH_REPEATS:-5,3,3} out=target/bench
+  local repeats=${BENCH_REPEATS:-5,3,3,3} out=target/bench
   mkdir -p "$out"
   log "native workloads"
   cargo bench --bench stages -- --repeats "$repeats" --json "$out/native.json"

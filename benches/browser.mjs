@@ -1,7 +1,7 @@
 // Browser timings of the reference workloads, run by the page itself (lab.run, in its worker),
 // next to the native and numpy figures: one table, one JSON.
 //
-//   node benches/browser.mjs [--repeats 5,3,3] [--native native.json] [--numpy numpy.json] [--numpy-mlp numpy-mlp.json] [--json out.json]
+//   node benches/browser.mjs [--repeats 5,3,3,3] [--native native.json] [--numpy numpy.json] [--numpy-mlp numpy-mlp.json] [--json out.json]
 //
 // Also measured: the product kernel's GFLOP/s in the worker (f32 and f64, n = 1024), the bytes
 // each file of the page takes to transfer, the time until the page is interactive, and the
@@ -274,6 +274,13 @@ function printTable(report) {
   console.log(`\nMatrix product, n = 1024, GFLOP/s: wasm f32 ${browser.products.f32.toFixed(1)}, wasm f64 ${browser.products.f64.toFixed(1)}, scalar wasm f64 ${browser.products.scalar_f64.toFixed(1)}` +
     (native ? `; native f32 ${native.products.f32.toFixed(1)}, native f64 ${native.products.f64.toFixed(1)}` : ''));
   printWorkers(report);
+  for (const [where, runs] of [['browser', browser.workloads], ['native', native?.workloads]]) {
+    const [once, twice] = [runs?.R1?.median_seconds, runs?.R4?.median_seconds];
+    if (!once || !twice) continue;
+    const fit = (s) => s.kernel + s.solve + s.agop;
+    console.log(`Two RFM iterations per layer (R4 against R1), ${where}: x${(twice.total / once.total).toFixed(2)} the whole run, ` +
+      `x${(fit(twice) / fit(once)).toFixed(2)} its kernel, solve and AGOP steps, which run twice`);
+  }
   const two = browser.workloads.R1?.median_seconds;
   if (two) {
     console.log(`Scalar build (no WebAssembly SIMD), R1: ${browser.scalar_R1.total.toFixed(2)} s, x${(browser.scalar_R1.total / two.total).toFixed(2)} the SIMD build's`);
@@ -316,7 +323,7 @@ function printNetwork({ browser, native, numpyMlp }) {
   console.log(`Default Train in the page (${d.epochs} epochs, ${d.measurements} measurements): ${d.wall.toFixed(1)} s wall, longest main-thread task ${d.longest_main_thread_task_ms} ms.`);
 }
 
-const repeats = option('repeats', '5,3,3').split(',').map(Number);
+const repeats = option('repeats', '5,3,3,3').split(',').map(Number);
 const report = {
   browser: await measureBrowser(repeats),
   native: readJson(option('native')),

@@ -1,6 +1,6 @@
 //! Native timings of the reference workloads, stage by stage, and of the product kernel.
 //!
-//!     cargo bench --bench stages -- [--repeats R1,R2,R3] [--json OUT]
+//!     cargo bench --bench stages -- [--repeats R1,R2,R3,R4] [--json OUT]
 //!
 //! Prints one line per workload and writes `{ "workloads": { "R1": { "repeats", "median_seconds":
 //! { kernel, solve, agop, sqrt, features, metrics, total }, "one_thread_seconds": {...} } },
@@ -69,11 +69,11 @@ fn run_on_one_thread(config: RfmConfig, split: Split) -> agop_collapse::report::
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (mut repeats, mut out) = (vec![5, 3, 3], None);
+    let (mut repeats, mut out) = (vec![5, 3, 3, 3], None);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--repeats" => {
-                let list = args.next().expect("--repeats takes a list such as 5,3,3");
+                let list = args.next().expect("--repeats takes a list such as 5,3,3,3");
                 repeats = list.split(',').map(|r| r.parse().expect("a whole number of repeats")).collect();
             }
             "--json" => out = Some(PathBuf::from(args.next().expect("--json takes a file name"))),

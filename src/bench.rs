@@ -12,7 +12,8 @@ use crate::rfm::RfmConfig;
 /// The reference workloads, by name:
 /// - R1: the page's default run (MNIST, 1000 training digits, depth 8, width 256, 28 x 28);
 /// - R2: MNIST, 2000 training digits, depth 10, width 1024, 28 x 28;
-/// - R3: a Gaussian mixture of 5000 samples, d = 100, K = 10, depth 5, width 256.
+/// - R3: a Gaussian mixture of 5000 samples, d = 100, K = 10, depth 5, width 256;
+/// - R4: R1 with two RFM iterations per layer (the cost of the kernel machine's refit).
 pub fn workloads() -> Vec<(&'static str, RfmConfig)> {
     let mnist = |n_train, depth, width| RfmConfig {
         data: DataConfig { n_train, ..DataConfig::default() },
@@ -32,7 +33,8 @@ pub fn workloads() -> Vec<(&'static str, RfmConfig)> {
         width: 256,
         ..RfmConfig::default()
     };
-    vec![("R1", mnist(1000, 8, 256)), ("R2", mnist(2000, 10, 1024)), ("R3", mixture)]
+    let refitted = RfmConfig { rfm_iters: 2, ..mnist(1000, 8, 256) };
+    vec![("R1", mnist(1000, 8, 256)), ("R2", mnist(2000, 10, 1024)), ("R3", mixture), ("R4", refitted)]
 }
 
 /// The network's reference workload, M1: the paper's setting (`MlpConfig::default()` trained
