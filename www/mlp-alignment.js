@@ -45,7 +45,7 @@ export function drawNetNc3(history) {
   $('net-nc3-caption').textContent = netNc3Caption(history);
   line('chart-net-nc3', {
     x_label: 'epoch', y_label: 'NC3 of the output layer', log_y: true,
-    series: [overEpochs(history, 'output layer', '#CC79A7', history.map((m) => m.nc3_output))],
+    series: [overEpochs(history, '', '#CC79A7', history.map((m) => m.nc3_output))],
   });
 }
 
