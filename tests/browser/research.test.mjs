@@ -59,6 +59,19 @@ test('before any run every new chart is blank and says what will appear there an
   await close();
 });
 
+test('the default run computed ahead of time draws the new charts at load, before any Run', async () => {
+  const { page, problems, close } = await openPage(lab, '/');
+  await page.waitForFunction(() => window.lab.precomputed && document.getElementById('chart-spectrum-empty').hidden, null, { timeout: 30_000 });
+  for (const name of RFM_CHARTS) {
+    assert.ok(await page.locator(`#chart-${name}-empty`).isHidden(), name);
+    assert.ok(await inkedShare(page, `chart-${name}`) > 0.01, `${name}: drawn`);
+  }
+  const layers = await page.evaluate(() => window.lab.result.layers);
+  assert.ok((await page.locator('#heldout-caption').textContent()).includes(`layer 8, ${layers[7].stages.X.nc1.toPrecision(3)} train`));
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test('held-out collapse, the AGOP alignment and the class-mean spectrum: drawn from the Result, in the captions, the table and the CSV', async () => {
   const { page, problems, close } = await openPage(lab, SMALL);
   const result = await page.evaluate(() => window.lab.run());
@@ -195,18 +208,21 @@ test('the network: weight and AGOP alignment with r/p, NC3 and the NFA exponent 
   const nc3 = await page.locator('#net-nc3-caption').textContent();
   assert.ok(nc3.includes(`${f(history[0].nc3_output)} at epoch 0, ${f(last.nc3_output)} at epoch 6`), nc3);
   // Another layer: the alignment chart follows the menu.
+  // (the panel redraws a chart per task: wait for the alignment's turn).
   await page.selectOption('#net-layer', '1');
+  const first = `Layer 1: WᵀW ${f(history[0].layers[0].weight_alignment)} at epoch 0`;
+  await page.waitForFunction((text) => document.getElementById('net-alignment-caption').textContent.includes(text), first);
   assert.ok((await page.locator('#net-alignment-caption').textContent()).includes(`r/p = ${last.layers[0].stages.in.class_mean_rank}/${result.dataset.dim} = `));
 
   // The table: every stage of every layer at the last measurement, the layer's numbers beside its first stage.
   assert.ok(await page.locator('#net-table').isVisible());
   assert.equal(await page.locator('#net-table tbody tr').count(), 3 * 5);
-  const first = await page.locator('#net-table tbody tr').nth(5).locator('th, td').allTextContents(); // layer 2, in
+  const cells = await page.locator('#net-table tbody tr').nth(5).locator('th, td').allTextContents(); // layer 2, in
   const report = last.layers[1];
-  assert.deepEqual(first.slice(0, 2), ['2', 'in']);
-  assert.deepEqual(first.slice(2, 14), METRICS.map((m) => f(report.stages.in[m])));
-  assert.equal(first[14], report.stages.in.class_mean_singular_values.map(f).join(' '));
-  assert.deepEqual(first.slice(15, 22), [report.nfa, report.nfa_agop, report.nfa_alpha, report.nfa_alpha_corr, report.weight_alignment, report.agop_alignment,
+  assert.deepEqual(cells.slice(0, 2), ['2', 'in']);
+  assert.deepEqual(cells.slice(2, 14), METRICS.map((m) => f(report.stages.in[m])));
+  assert.equal(cells[14], report.stages.in.class_mean_singular_values.map(f).join(' '));
+  assert.deepEqual(cells.slice(15, 22), [report.nfa, report.nfa_agop, report.nfa_alpha, report.nfa_alpha_corr, report.weight_alignment, report.agop_alignment,
     report.stages.in.class_mean_rank / 32].map(f));
   assert.match(await page.locator('#net-table-caption').textContent(), new RegExp(`NC3 of the output layer ${f(last.nc3_output)}`));
 
