@@ -330,6 +330,68 @@ fn stacked_bars_stack_each_part_in_its_colour_with_a_legend() {
 }
 
 #[test]
+fn bars_draw_a_dashed_reference_step_over_their_columns_with_a_legend_line() {
+    // A spectrum of 4 singular values against a simplex's: 1 for the first K-1 = 3, 0 for the last.
+    let reference_colour = RGBColor(0x22, 0x22, 0x22);
+    let spectrum = StackedBars {
+        x_label: "singular value".into(),
+        y_label: "σ / σ max".into(),
+        parts: vec!["measured".into()],
+        colours: vec!["#0072B2".into()],
+        bars: [1.0, 0.8, 0.3, 0.0]
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Bar { label: format!("{}", i + 1), values: vec![*v] })
+            .collect(),
+        reference: vec![1.0, 1.0, 1.0, 0.0],
+        reference_name: "simplex".into(),
+        ..StackedBars::default()
+    };
+    let svg = svg_of(|area| draw_stacked_bars(area, &spectrum, 1.0));
+    for wanted in ["measured", "simplex", "1", "4"] {
+        assert!(has_text(&svg, wanted), "no text {wanted:?} in {:?}", texts(&svg));
+    }
+    let blue = RGBColor(0x00, 0x72, 0xB2);
+    // Three bars with a height (the zero draws none) and the legend's swatch.
+    assert_eq!(count_coloured(&svg, "rect", "fill", blue), 3 + 1);
+    // The step line's dashes, in the reference's colour: many short pieces, none without the line.
+    let pieces = |svg: &str| {
+        count_coloured(svg, "polyline", "stroke", reference_colour)
+            + count_coloured(svg, "line", "stroke", reference_colour)
+    };
+    let dashes = pieces(&svg);
+    assert!(dashes >= 8, "a dashed line across four columns and its legend sample: {dashes}");
+
+    // Without the reference: no such pieces; a reference above the bars widens the axis.
+    let plain = StackedBars { reference: Vec::new(), ..spectrum.clone() };
+    let svg_plain = svg_of(|area| draw_stacked_bars(area, &plain, 1.0));
+    assert_eq!(pieces(&svg_plain), 0);
+    assert!(!has_text(&svg_plain, "simplex"), "no legend line without a reference");
+    let low = StackedBars {
+        bars: vec![Bar { label: "1".into(), values: vec![0.2] }, Bar { label: "2".into(), values: vec![0.1] }],
+        reference: vec![3.0, 3.0],
+        ..spectrum.clone()
+    };
+    assert!(has_text(&svg_of(|area| draw_stacked_bars(area, &low, 1.0)), "3"), "the axis reaches the reference");
+
+    // From JSON: a null level breaks the line, missing fields default, a bad colour falls back.
+    let spec: StackedBars = serde_json::from_str(
+        r#"{"parts": ["a"], "bars": [{"label": "1", "values": [1]}, {"label": "2", "values": [0.5]}],
+            "reference": [1, null], "reference_name": "r", "reference_colour": "nope"}"#,
+    )
+    .unwrap();
+    assert!(spec.reference[1].is_nan());
+    let svg = svg_of(|area| draw_stacked_bars(area, &spec, 1.0));
+    assert!(pieces(&svg) >= 1, "the first column's level is drawn");
+    let bare: StackedBars = serde_json::from_str(r#"{"parts": ["a"], "bars": []}"#).unwrap();
+    assert!(bare.reference.is_empty() && bare.reference_name.is_empty());
+    // Only a reference, no bar with a height: nothing measured to show.
+    let empty =
+        StackedBars { bars: vec![Bar { label: "1".into(), values: vec![0.0] }], reference: vec![1.0], ..spectrum };
+    assert!(has_text(&svg_of(|area| draw_stacked_bars(area, &empty, 1.0)), NO_DATA_TEXT));
+}
+
+#[test]
 fn the_device_pixel_ratio_scales_text_and_marks() {
     let font_size = |svg: &str| -> f64 {
         let title = elements(svg, "text").into_iter().next().unwrap();

@@ -366,7 +366,7 @@ async function main() {
     const image = stripImage();
     if (image) image.toBlob((blob) => download('agop-collapse-gram-strip.png', blob));
   });
-  setupExports(() => lab.result, showMessage, fitRange);
+  setupExports(() => lab.result, showMessage, fitRange, () => network.result);
   $('copy-link').addEventListener('click', () => copy(location.href, 'Link'));
   $('copy-embed').addEventListener('click', () => {
     $('embed-code').value = embedCode(location.hash);

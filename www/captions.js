@@ -47,7 +47,98 @@ export function renderCaptions() {
 
 export function setupCaptions() {
   renderCaptions();
+  // The captions of the charts that describe a run say first what they plot.
+  const plain = {
+    'heldout-caption': heldoutCaption(null, state.view.nc1Variant), 'alignment-caption': alignmentCaption(null), 'spectrum-caption': spectrumCaption(null),
+    'net-alignment-caption': netAlignmentCaption([]), 'net-nc3-caption': netNc3Caption([]),
+  };
+  for (const [id, text] of Object.entries(plain)) if ($(id).textContent.trim() === '') $(id).textContent = text;
   subscribe((change) => {
     if (change === 'view' || change === 'link') renderCaptions();
   });
+}
+
+// ---------- the charts of held-out collapse, the class means' geometry and the alignments ----------
+// Each caption says what the chart plots, then what the run shown gives (numbers from its Result).
+
+/** A number for a caption: three significant digits, '–' when missing. */
+function figure(value) {
+  return value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toPrecision(3);
+}
+
+/** What the held-out chart plots (variant: the NC1 chart's). */
+const HELDOUT_TEXT = (variant) => `${NC1_TITLES[variant] ?? variant} of the training samples (solid) and of the held-out test samples (dashed), one colour per stage (log scale). `
+  + 'The test samples pass through the same layers and are measured around their own class means: a widening gap is collapse that does not carry over.';
+
+/**
+ * The held-out chart's caption for `result` (null: none yet) and the NC1 `variant` shown: what it
+ * plots, then the train and test values of X at the first and last layer with test metrics.
+ */
+export function heldoutCaption(result, variant) {
+  const text = HELDOUT_TEXT(variant);
+  const tested = (result?.layers ?? []).filter((l) => l.stages_test);
+  if (tested.length === 0) return text;
+  const at = (l) => {
+    const [train, test] = [l.stages.X[variant], l.stages_test.X[variant]];
+    return `layer ${l.layer}, ${figure(train)} train and ${figure(test)} test (${figure(test / train)} times)`;
+  };
+  const ends = tested.length === 1 ? [tested[0]] : [tested[0], tested.at(-1)];
+  const { n_train: nTrain, n_test: nTest } = result.dataset;
+  const seed = result.config.seeds > 1 ? `, seed ${result.config.seed}` : '';
+  return `${text} This run (${nTrain} training, ${nTest} test samples${seed}), X: ${ends.map(at).join('; ')}.`;
+}
+
+/** The AGOP alignment chart's caption for `result` (null: none yet). */
+export function alignmentCaption(result) {
+  const text = 'The share of the matrix M each layer projects with (its AGOP) along the class-mean directions of its input X, tr(UᵀMU) / tr(M), per layer (log scale). '
+    + 'Dashed: r/p, the identity\'s share (a random, isotropic matrix), r the class means\' rank, p the input\'s dimension.';
+  const layers = result?.layers ?? [];
+  if (layers.length === 0) return text;
+  const projection = result.config.projection;
+  const control = projection === 'agop' ? ''
+    : projection === 'none' ? ' With the projection none, M is the identity: the two lines coincide.'
+      : ` With the projection ${projection}, M is that control's matrix, not the AGOP.`;
+  const at = (l) => {
+    const [rank, dim] = [l.stages.X.class_mean_rank, l.dim_in];
+    return `layer ${l.layer} ${figure(l.agop_alignment)} (r/p = ${rank}/${dim} = ${figure(rank / dim)})`;
+  };
+  const ends = layers.length === 1 ? [layers[0]] : [layers[0], layers.at(-1)];
+  const seed = result.config.seeds > 1 ? ` (seed ${result.config.seed})` : '';
+  return `${text}${control} This run${seed}: ${ends.map(at).join('; ')}.`;
+}
+
+/** The class-mean spectrum's caption for `report` (a layer of the run; null: none yet) at `stage`. */
+export function spectrumCaption(report, stage) {
+  const text = 'The singular values of the centred class means (the K rows μc − μG), each over the largest, for the layer and stage chosen above. '
+    + 'Dashed: a regular simplex\'s, K − 1 equal values and one 0. Numerical rank: how many exceed 1e-6 of the largest; '
+    + 'stable rank of the centred features: ‖Hc‖²_F / σ_max(Hc)², 1 when one direction carries them all.';
+  if (!report) return text;
+  const metrics = report.stages[stage];
+  const k = metrics.class_mean_singular_values.length;
+  return `${text} Layer ${report.layer}, ${stage}: numerical rank ${metrics.class_mean_rank} of the K − 1 = ${k - 1} of a simplex, `
+    + `stable rank ${figure(metrics.stable_rank)}, smallest over largest ${figure(metrics.class_mean_singular_values[k - 2] / metrics.class_mean_singular_values[0])} among the first K − 1.`;
+}
+
+/**
+ * The network alignment chart's caption for `history` (the measurements, oldest first; empty: none
+ * yet) at hidden layer `index` (0-based), with the identity's r/p at each measurement `levels`.
+ */
+export function netAlignmentCaption(history, index, levels, width) {
+  const text = 'The share of A = WᵀW (solid) and of A = the layer\'s AGOP (dashed) along the class-mean directions of the layer\'s input, tr(UᵀAU) / tr(A), '
+    + 'over training (log scale). Grey: r/p, a random, isotropic matrix\'s share, r the class means\' rank, p the input\'s width.';
+  if (history.length === 0) return text;
+  const [first, last] = [history[0], history.at(-1)];
+  const pick = (m, key) => figure(m.layers[index][key]);
+  const rank = last.layers[index].stages.in.class_mean_rank;
+  return `${text} Layer ${index + 1}: WᵀW ${pick(first, 'weight_alignment')} at epoch ${first.epoch}, ${pick(last, 'weight_alignment')} at epoch ${last.epoch}; `
+    + `the AGOP ${pick(first, 'agop_alignment')}, then ${pick(last, 'agop_alignment')}; r/p = ${rank}/${width} = ${figure(levels.at(-1))}.`;
+}
+
+/** The network NC3 chart's caption for `history` (empty: none yet). */
+export function netNc3Caption(history) {
+  const text = '‖W_out/‖W_out‖_F − M/‖M‖_F‖²_F: the output layer\'s weights against the centred class means M of the last hidden layer\'s output, '
+    + 'at each measurement (log scale); 0 when each class\'s weights point along its class mean (self-duality, NC3), at most 4.';
+  if (history.length === 0) return text;
+  const [first, last] = [history[0], history.at(-1)];
+  return `${text} This run: ${figure(first.nc3_output)} at epoch ${first.epoch}, ${figure(last.nc3_output)} at epoch ${last.epoch}.`;
 }

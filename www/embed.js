@@ -29,6 +29,9 @@ export const CHART_CAPTIONS = {
   pca: 'The samples on their two leading principal axes, coloured by class.',
   agop: 'The AGOP: its diagonal and top eigenvectors as images on digits, else its largest eigenvalues.',
   accuracy: 'Train and test accuracy of each layer\'s kernel machine.',
+  heldout: 'NC1 per layer of the training samples (solid) and of held-out test samples (dashed): does collapse carry over?',
+  alignment: 'The share of each layer\'s AGOP along the directions of the class means, against a random matrix\'s r/p.',
+  spectrum: 'The class means\' singular values at the chosen layer and stage, against a simplex\'s K-1 equal ones.',
   time: 'Seconds per step of each layer.',
   table: 'Every metric, per layer and stage.',
 };
@@ -57,7 +60,7 @@ export function setupEmbed() {
   const full = title.querySelector('a.full-lab');
   full.href = fullLabUrl();
   window.addEventListener('hashchange', () => { full.href = fullLabUrl(); });
-  const pictures = ['gram', 'pca', 'agop'].some((c) => wanted.includes(c));
+  const pictures = ['gram', 'pca', 'agop', 'spectrum'].some((c) => wanted.includes(c));
   document.querySelector('.view-controls').hidden = !pictures;
 
   // Tell the embedding page our height whenever it changes.

@@ -5,13 +5,15 @@
 import { drawLineChart, drawStackedBars } from './pkg/agop_collapse.js';
 import { RunController, startWorker } from './run-controller.js';
 import { renderControls } from './controls.js';
+import { alphaSeries, clearNetGeometry, describeAlpha, drawNetAlignment, drawNetNc3 } from './mlp-alignment.js';
+import { renderNetworkTable } from './mlp-numbers.js';
 import { commit, problems, state, subscribe } from './state.js';
 
 const $ = (id) => document.getElementById(id);
 /** Network config fields a training run may be given, beyond the network's own. */
 const SHARED_FIELDS = ['data', 'seed'];
 /** The panel's charts; each has a note (`ID-empty`) shown while it has nothing to draw. */
-const CHARTS = ['chart-net-loss', 'chart-net-accuracy', 'chart-net-nc1', 'chart-net-share', 'chart-net-nfa', 'chart-net-compare'];
+const CHARTS = ['chart-net-loss', 'chart-net-accuracy', 'chart-net-nc1', 'chart-net-share', 'chart-net-nfa', 'chart-net-alignment', 'chart-net-nc3', 'chart-net-compare'];
 const COLOURS = { in: '#0072B2', SVt: '#D55E00', out: '#009E73' };
 
 const controller = new RunController({
@@ -85,6 +87,7 @@ function start(config) {
   network.error = null;
   for (const id of CHARTS) $(id).getContext('2d').clearRect(0, 0, $(id).width, $(id).height);
   $('net-share-table').hidden = true;
+  renderNetworkTable(null);
   redrawNetwork();
   // Two workers: one trains, the other measures the networks it hands over, so that a
   // measurement costs the training no time (on a device with a second core).
@@ -257,6 +260,7 @@ export async function redrawNetwork() {
   if (history.length === 0) {
     layerChoices(state.mlp?.depth);
     $('net-nfa-summary').textContent = '';
+    clearNetGeometry();
     redrawComparison();
     return;
   }
@@ -281,9 +285,13 @@ export async function redrawNetwork() {
       series: [
         series('with AGOP^1/2', '#0072B2', history.map((m) => m.layers[layer].nfa)),
         series('with AGOP', '#009E73', history.map((m) => m.layers[layer].nfa_agop)),
+        alphaSeries(history, layer),
         { name: 'at initialisation', colour: '#999999', dashed: true, points: [[epochs[0], atStart], [epochs.at(-1), atStart]] },
       ],
     }),
+    () => drawNetAlignment(network.result, history, layer),
+    () => drawNetNc3(history),
+    () => renderNetworkTable(network.result),
     () => redrawComparison(),
   ];
   const turn = ++drawTurn;
@@ -326,8 +334,9 @@ function describeNfa(history, layer) {
   const start = first.layers[layer].nfa;
   const end = last.layers[layer].nfa;
   const change = Math.abs(end - start) < 0.005 ? 'about unchanged' : end > start ? 'up' : 'down';
-  $('net-nfa-summary').textContent = history.length < 2 ? `Layer ${layer + 1}: correlation with AGOP^1/2 ${start.toFixed(2)} at epoch ${first.epoch}.`
+  const correlation = history.length < 2 ? `Layer ${layer + 1}: correlation with AGOP^1/2 ${start.toFixed(2)} at epoch ${first.epoch}.`
     : `Layer ${layer + 1}: correlation with AGOP^1/2 ${start.toFixed(2)} at epoch ${first.epoch}, ${end.toFixed(2)} at epoch ${last.epoch} (${change}).`;
+  $('net-nfa-summary').textContent = `${correlation} ${describeAlpha(history, layer)}`;
 }
 
 /**

@@ -55,10 +55,28 @@ export function chartLayers(result) {
 }
 
 /**
+ * The level r/p of the identity's alignment with the class-mean directions (what a random,
+ * isotropic matrix gives): r the rank of the class means of the features the alignment is
+ * measured on, p their dimension. Null when either is missing.
+ */
+export function identityAlignment(rank, dim) {
+  return Number.isFinite(rank) && dim > 0 ? rank / dim : null;
+}
+
+/** The identity's alignment at a Deep RFM layer: r the class-mean rank of its input X, p its input dimension. */
+export function layerIdentityAlignment(layer) {
+  return identityAlignment(layer.stages.X.class_mean_rank, layer.dim_in);
+}
+
+/**
  * The rows of numbers of a result, per layer and stage: one per seed (`kind` 'seed'), then, with
  * several seeds, `mean`, `std` (population), `log_mean` and `log_std` (of the natural
  * logarithms). Each row: `{ layer, stage, label, kind, values: { metric: number | null },
- * train_acc, test_acc }` (label: the seed, or the statistic's name).
+ * train_acc, test_acc, agop_alignment, identity_alignment, singular_values, test, test_singular_values }`
+ * (label: the seed, or the statistic's name; `test` the stage's metrics on the held-out samples;
+ * the layer's AGOP alignment and the identity's r/p on every stage's row; the last five null where
+ * the Result has none: without test samples, and in the rows over seeds, which summarise the
+ * training metrics only).
  */
 export function numberRows(result) {
   const rows = [];
@@ -69,7 +87,12 @@ export function numberRows(result) {
     for (const stage of STAGES) {
       for (const run of runs.filter((r) => r.layers.length > index)) {
         const layer = run.layers[index];
-        rows.push({ layer: layer.layer, stage, label: String(run.seed), kind: 'seed', values: layer.stages[stage], train_acc: layer.train_acc, test_acc: layer.test_acc });
+        const test = layer.stages_test?.[stage] ?? null;
+        rows.push({
+          layer: layer.layer, stage, label: String(run.seed), kind: 'seed', values: layer.stages[stage], train_acc: layer.train_acc, test_acc: layer.test_acc,
+          agop_alignment: layer.agop_alignment ?? null, identity_alignment: layerIdentityAlignment(layer),
+          singular_values: layer.stages[stage].class_mean_singular_values ?? null, test, test_singular_values: test?.class_mean_singular_values ?? null,
+        });
       }
       const spread = across[index];
       if (!spread) continue;
@@ -79,6 +102,7 @@ export function numberRows(result) {
           layer: spread.layer, stage, label: statistic, kind: statistic,
           values: Object.fromEntries(METRICS.map((m) => [m, value(spread.stages[stage][m])])),
           train_acc: value(spread.train_acc), test_acc: value(spread.test_acc),
+          agop_alignment: null, identity_alignment: null, singular_values: null, test: null, test_singular_values: null,
         });
       }
     }

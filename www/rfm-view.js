@@ -4,6 +4,7 @@
 import {
   alignedSigns, chartLayers, clearCharts, collapseRates, defaultStripLayers, drawComparisonChart, layerChartSteps, pictureSteps, stripSteps, STAGES,
 } from './charts.js';
+import { clearGeometry, drawSpectrum, geometryLayerSteps } from './geometry-view.js';
 import { mechanismSteps } from './mechanism.js';
 import { METRICS, numberRows } from './result.js';
 import { state } from './state.js';
@@ -23,6 +24,7 @@ export function show(run) {
   $('precomputed-note').hidden = !run?.precomputed;
   stopPlay();
   clearCharts();
+  clearGeometry(state.view.nc1Variant);
   renderTable();
   followLatestLayer();
 }
@@ -84,7 +86,11 @@ function layerChartDrawing() {
     $('seeds-note').hidden = across.length === 0;
     $('seeds-note').textContent = across.length === 0 ? '' : seedsNote(result);
   };
-  return [...layerChartSteps(layers, { nc1Variant, nc2Variant, fit, across, timeLayers: shown.layers }), notes];
+  return [
+    ...layerChartSteps(layers, { nc1Variant, nc2Variant, fit, across, timeLayers: shown.layers }),
+    ...geometryLayerSteps(result, nc1Variant),
+    notes,
+  ];
 }
 
 /**
@@ -120,6 +126,7 @@ function pictureDrawing() {
   const [report, views] = [shown.layers[index], shown.views[index]];
   return [
     ...pictureSteps(report, views, stage, classNames, pcaSigns(stage, index)),
+    () => drawSpectrum(report, stage),
     ...stripSteps(shown.layers, shown.views, stage, stripLayers(), index + 1, (layer) => {
       showLayer(layer);
       redrawPictures();
@@ -242,16 +249,28 @@ function tableRow(headers, values) {
   return row;
 }
 
+/** A number of the table: three significant digits, '–' where the Result has none. */
+const cell = (value) => (typeof value === 'number' ? value.toPrecision(3) : '–');
+/** Singular values in one cell, largest first. */
+const values = (list) => (list ? list.map(cell).join(' ') : '–');
+
 /**
  * The metrics table: per layer and stage, every seed's numbers (one row per seed) and, with
  * several seeds, their mean and (population) standard deviation; then the fitted factor per
- * layer of every metric (of the geometric mean, with several seeds).
+ * layer of every metric (of the geometric mean, with several seeds). Each row carries the
+ * training metrics, the layer's AGOP alignment with the identity's r/p, the held-out metrics
+ * and the class means' singular values (training, then test).
  */
 export function renderTable() {
   const result = shown?.result ?? null;
   const rows = numberRows(result)
     .filter((row) => ['seed', 'mean', 'std'].includes(row.kind))
-    .map((row) => tableRow([String(row.layer), row.stage, row.label], METRICS.map((m) => row.values[m].toPrecision(3))));
+    .map((row) => tableRow([String(row.layer), row.stage, row.label], [
+      ...METRICS.map((m) => row.values[m].toPrecision(3)),
+      cell(row.agop_alignment), cell(row.identity_alignment),
+      ...METRICS.map((m) => cell(row.test?.[m])),
+      values(row.singular_values), values(row.test_singular_values),
+    ]));
   $('metrics-table').tBodies[0].replaceChildren(...rows);
   // The rate of collapse of every metric over the fit's layers: one row per stage.
   const range = fitRange();
@@ -259,7 +278,7 @@ export function renderTable() {
   const rates = layers.length ? collapseRates(layers, range) : null;
   const footer = STAGES.filter((stage) => rates?.nc1[stage]).map((stage) => tableRow(
     [`x/layer, ${range.from}–${range.to ?? layers.at(-1).layer}`, stage, result.across_seeds?.length ? 'geo. mean' : String(result.config.seed)],
-    METRICS.map((m) => rates[m][stage]?.factor.toFixed(3) ?? '–'),
+    [...METRICS.map((m) => rates[m][stage]?.factor.toFixed(3) ?? '–'), ...Array(METRICS.length + 4).fill('')],
   ));
   $('metrics-table').tFoot.replaceChildren(...footer);
 }

@@ -1,4 +1,4 @@
-//! Stacked bar charts: time spent in each step, per layer.
+//! Stacked bar charts: time spent in each step, per layer; a spectrum against a reference level.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -31,7 +31,20 @@ pub struct StackedBars {
     pub colours: Vec<String>,
     /// The bars, left to right.
     pub bars: Vec<Bar>,
+    /// A reference level per bar, in the order of `bars`, drawn as a dashed step line across the
+    /// bars' columns (e.g. a regular simplex's singular values beside the measured ones). A level
+    /// that cannot be shown (in JSON `null`) breaks the line there; levels beyond the bars are
+    /// ignored. Empty for none.
+    #[serde(deserialize_with = "super::nullable::numbers")]
+    pub reference: Vec<f64>,
+    /// Legend text of the reference line; empty for no legend entry.
+    pub reference_name: String,
+    /// `"#rrggbb"` of the reference line; near-black when absent or not of that form.
+    pub reference_colour: String,
 }
+
+/// The reference line's colour when none is given.
+const REFERENCE_COLOUR: RGBColor = RGBColor(0x22, 0x22, 0x22);
 
 /// One bar of [`StackedBars`].
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -66,13 +79,19 @@ pub fn draw_stacked_bars<DB: DrawingBackend>(
         })
         .collect();
     let totals: Vec<f64> = stacks.iter().map(|stack| stack.iter().sum()).collect();
-    let tallest = totals.iter().copied().fold(0.0, f64::max);
-    if !(tallest > 0.0 && tallest.is_finite()) {
+    let levels = reference_levels(bars);
+    let tallest = totals.iter().chain(levels.iter().flatten()).copied().fold(0.0, f64::max);
+    if !(totals.iter().any(|total| *total > 0.0) && tallest.is_finite()) {
         return draw_no_data(area, &bars.title, look);
     }
+    let reference_colour = parse_hex_colour(&bars.reference_colour).unwrap_or(REFERENCE_COLOUR);
+    let reference_named = !bars.reference_name.is_empty() && levels.iter().any(Option::is_some);
 
     // Bars fill their columns from the axis up, leaving no free corner: the legend goes beside.
-    let named: Vec<String> = bars.parts.iter().filter(|name| !name.is_empty()).cloned().collect();
+    let mut named: Vec<String> = bars.parts.iter().filter(|name| !name.is_empty()).cloned().collect();
+    if reference_named {
+        named.push(bars.reference_name.clone());
+    }
     let (plot_area, legend_area) = split_for_side_legend(area, &named, look)?;
     let (width, height) = plot_area.dim_in_pixel();
     let count = bars.bars.len();
@@ -105,6 +124,12 @@ pub fn draw_stacked_bars<DB: DrawingBackend>(
         });
         chart.draw_series(blocks).map_err(failed)?;
     }
+    // The reference over the bars: level `r_i` across column i, a vertical step between columns.
+    let reference_style = ShapeStyle::from(reference_colour).stroke_width(look.stroke(2.0));
+    for run in step_runs(&levels) {
+        let dashes = DashedLineSeries::new(run, look.px(7.0), look.px(4.0), reference_style);
+        chart.draw_series(dashes).map_err(failed)?;
+    }
 
     if let Some(legend_area) = legend_area {
         // Listed top part first, as the parts are stacked.
@@ -114,7 +139,36 @@ pub fn draw_stacked_bars<DB: DrawingBackend>(
             .filter(|part| !bars.parts[*part].is_empty())
             .map(|part| (bars.parts[part].clone(), part_colour(part)))
             .collect();
-        draw_side_legend(&legend_area, &entries, top, look)?;
+        let lines: Vec<(String, RGBColor)> =
+            if reference_named { vec![(bars.reference_name.clone(), reference_colour)] } else { Vec::new() };
+        draw_side_legend(&legend_area, &entries, &lines, top, look)?;
     }
     Ok(())
+}
+
+/// The reference level of every bar (`None`: none, or one that cannot be shown).
+fn reference_levels(bars: &StackedBars) -> Vec<Option<f64>> {
+    (0..bars.bars.len()).map(|i| bars.reference.get(i).copied().filter(|v| plottable(*v) && *v >= 0.0)).collect()
+}
+
+/// The step line through `levels` (one per bar, bar i's column from i - 1/2 to i + 1/2), as runs of
+/// points over consecutive bars that have a level.
+fn step_runs(levels: &[Option<f64>]) -> Vec<Vec<(f64, f64)>> {
+    let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut current: Vec<(f64, f64)> = Vec::new();
+    for (i, level) in levels.iter().enumerate() {
+        match level {
+            Some(level) => {
+                let centre = i as f64;
+                current.push((centre - 0.5, *level));
+                current.push((centre + 0.5, *level));
+            }
+            None if !current.is_empty() => runs.push(std::mem::take(&mut current)),
+            None => {}
+        }
+    }
+    if !current.is_empty() {
+        runs.push(current);
+    }
+    runs
 }

@@ -245,10 +245,12 @@ pub(crate) fn split_for_side_legend<DB: DrawingBackend>(
 }
 
 /// Draws `entries` (name, colour) one per row, a square swatch then the name, down the strip
-/// `legend` from `top` pixels below its upper edge; rows that do not fit are left out.
+/// `legend` from `top` pixels below its upper edge, then `lines` (name, colour) the same way with
+/// a short dashed line for a swatch (reference lines); rows that do not fit are left out.
 pub(crate) fn draw_side_legend<DB: DrawingBackend>(
     legend: &DrawingArea<DB, Shift>,
     entries: &[(String, RGBColor)],
+    lines: &[(String, RGBColor)],
     top: i32,
     look: Look,
 ) -> Result<(), String> {
@@ -257,13 +259,21 @@ pub(crate) fn draw_side_legend<DB: DrawingBackend>(
     let swatch = look.px(9.0);
     let left = look.px(6.0);
     let text = look.label_font().pos(Pos::new(HPos::Left, VPos::Center));
-    for (i, (name, colour)) in entries.iter().enumerate() {
+    let rows = entries.iter().map(|entry| (entry, false)).chain(lines.iter().map(|entry| (entry, true)));
+    for (i, ((name, colour), line)) in rows.enumerate() {
         let centre_y = top + row / 2 + i as i32 * row;
         if centre_y + row / 2 > height as i32 {
             break;
         }
-        let swatch_box = [(left, centre_y - swatch / 2), (left + swatch, centre_y + swatch / 2)];
-        legend.draw(&Rectangle::new(swatch_box, colour.filled())).map_err(failed)?;
+        if line {
+            // Two dashes as wide as a swatch: a line, not a block.
+            let style = ShapeStyle::from(*colour).stroke_width(look.stroke(2.0));
+            let ends = [(left, centre_y), (left + swatch, centre_y)];
+            legend.draw(&DashedPathElement::new(ends, look.px(4.0), look.px(1.0), style)).map_err(failed)?;
+        } else {
+            let swatch_box = [(left, centre_y - swatch / 2), (left + swatch, centre_y + swatch / 2)];
+            legend.draw(&Rectangle::new(swatch_box, colour.filled())).map_err(failed)?;
+        }
         legend.draw_text(name, &text, (left + swatch + look.px(6.0), centre_y)).map_err(failed)?;
     }
     Ok(())

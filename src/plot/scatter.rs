@@ -101,7 +101,7 @@ pub fn draw_scatter<DB: DrawingBackend>(
         let top = chart.plotting_area().get_pixel_range().1.start - area.get_pixel_range().1.start;
         let entries: Vec<(String, RGBColor)> =
             present.iter().zip(names).map(|(class, name)| (name, class_colour(*class))).collect();
-        draw_side_legend(&legend_area, &entries, top, look)?;
+        draw_side_legend(&legend_area, &entries, &[], top, look)?;
     }
     Ok(())
 }
