@@ -23,13 +23,13 @@ export const listCell = (values) => (values ? values.join(';') : '');
 
 /** The columns of the Deep RFM CSV, the seed last (so that the columns before it keep their places). */
 export const RFM_CSV_COLUMNS = [
-  'layer', 'stage', ...METRICS, 'train_acc', 'test_acc', 'agop_alignment', 'identity_alignment', 'class_mean_singular_values',
+  'layer', 'stage', ...METRICS, 'train_acc', 'test_acc', 'agop_alignment', 'identity_alignment', 'agop_effective_rank', 'class_mean_singular_values',
   ...METRICS.map((m) => `test_${m}`), 'test_class_mean_singular_values', 'seed',
 ];
 
 /**
  * One row per layer, stage and seed (columns [`RFM_CSV_COLUMNS`]): every training metric, the
- * layer's accuracies, its AGOP alignment and the identity's r/p, the class means' singular values
+ * layer's accuracies, its AGOP alignment, the identity's r/p and the AGOP's effective rank, the class means' singular values
  * (semicolon-separated), every metric of the held-out test samples (empty without them) and their
  * singular values, and the seed (last, so that the columns of single runs keep their places).
  * With several seeds, every layer and stage then has rows `mean`, `std` (population), `log_mean`
@@ -43,7 +43,7 @@ export function resultCsv(result, range = null) {
   for (const row of numberRows(result)) {
     rows.push([
       row.layer, row.stage, ...METRICS.map((m) => blank(row.values[m])), blank(row.train_acc), blank(row.test_acc),
-      blank(row.agop_alignment), blank(row.identity_alignment), listCell(row.singular_values),
+      blank(row.agop_alignment), blank(row.identity_alignment), blank(row.agop_effective_rank), listCell(row.singular_values),
       ...METRICS.map((m) => blank(row.test?.[m])), listCell(row.test_singular_values), row.label,
     ].join(','));
   }

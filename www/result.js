@@ -72,9 +72,10 @@ export function layerIdentityAlignment(layer) {
  * The rows of numbers of a result, per layer and stage: one per seed (`kind` 'seed'), then, with
  * several seeds, `mean`, `std` (population), `log_mean` and `log_std` (of the natural
  * logarithms). Each row: `{ layer, stage, label, kind, values: { metric: number | null },
- * train_acc, test_acc, agop_alignment, identity_alignment, singular_values, test, test_singular_values }`
+ * train_acc, test_acc, agop_alignment, identity_alignment, agop_effective_rank, singular_values, test, test_singular_values }`
  * (label: the seed, or the statistic's name; `test` the stage's metrics on the held-out samples;
- * the layer's AGOP alignment and the identity's r/p on every stage's row; the last five null where
+ * the layer's AGOP alignment, the identity's r/p and the AGOP's effective rank (tr(M)² / ‖M‖²_F) on
+ * every stage's row; the last six null where
  * the Result has none: without test samples, and in the rows over seeds, which summarise the
  * training metrics only).
  */
@@ -90,7 +91,7 @@ export function numberRows(result) {
         const test = layer.stages_test?.[stage] ?? null;
         rows.push({
           layer: layer.layer, stage, label: String(run.seed), kind: 'seed', values: layer.stages[stage], train_acc: layer.train_acc, test_acc: layer.test_acc,
-          agop_alignment: layer.agop_alignment ?? null, identity_alignment: layerIdentityAlignment(layer),
+          agop_alignment: layer.agop_alignment ?? null, identity_alignment: layerIdentityAlignment(layer), agop_effective_rank: layer.agop?.effective_rank ?? null,
           singular_values: layer.stages[stage].class_mean_singular_values ?? null, test, test_singular_values: test?.class_mean_singular_values ?? null,
         });
       }
@@ -102,7 +103,7 @@ export function numberRows(result) {
           layer: spread.layer, stage, label: statistic, kind: statistic,
           values: Object.fromEntries(METRICS.map((m) => [m, value(spread.stages[stage][m])])),
           train_acc: value(spread.train_acc), test_acc: value(spread.test_acc),
-          agop_alignment: null, identity_alignment: null, singular_values: null, test: null, test_singular_values: null,
+          agop_alignment: null, identity_alignment: null, agop_effective_rank: null, singular_values: null, test: null, test_singular_values: null,
         });
       }
     }

@@ -258,7 +258,7 @@ const values = (list) => (list ? list.map(cell).join(' ') : '–');
  * The metrics table: per layer and stage, every seed's numbers (one row per seed) and, with
  * several seeds, their mean and (population) standard deviation; then the fitted factor per
  * layer of every metric (of the geometric mean, with several seeds). Each row carries the
- * training metrics, the layer's AGOP alignment with the identity's r/p, the held-out metrics
+ * training metrics, the layer's AGOP alignment with the identity's r/p and its effective rank, the held-out metrics
  * and the class means' singular values (training, then test).
  */
 export function renderTable() {
@@ -267,7 +267,7 @@ export function renderTable() {
     .filter((row) => ['seed', 'mean', 'std'].includes(row.kind))
     .map((row) => tableRow([String(row.layer), row.stage, row.label], [
       ...METRICS.map((m) => row.values[m].toPrecision(3)),
-      cell(row.agop_alignment), cell(row.identity_alignment),
+      cell(row.agop_alignment), cell(row.identity_alignment), cell(row.agop_effective_rank),
       ...METRICS.map((m) => cell(row.test?.[m])),
       values(row.singular_values), values(row.test_singular_values),
     ]));
@@ -278,7 +278,7 @@ export function renderTable() {
   const rates = layers.length ? collapseRates(layers, range) : null;
   const footer = STAGES.filter((stage) => rates?.nc1[stage]).map((stage) => tableRow(
     [`x/layer, ${range.from}–${range.to ?? layers.at(-1).layer}`, stage, result.across_seeds?.length ? 'geo. mean' : String(result.config.seed)],
-    [...METRICS.map((m) => rates[m][stage]?.factor.toFixed(3) ?? '–'), ...Array(METRICS.length + 4).fill('')],
+    [...METRICS.map((m) => rates[m][stage]?.factor.toFixed(3) ?? '–'), ...Array(METRICS.length + 5).fill('')],
   ));
   $('metrics-table').tFoot.replaceChildren(...footer);
 }

@@ -128,7 +128,7 @@ test('exports give a PNG, the Result JSON and one CSV row per layer and stage', 
   // The seed last, so that the other columns keep their places.
   const metrics = 'nc1,nc1_trace,nc1_papyan,nc1_wt,nc2,nc2_orth,nc2_equinorm,nc2_equiangle,ncc_agreement,cdnv,stable_rank,class_mean_rank';
   const tested = metrics.split(',').map((m) => `test_${m}`).join(',');
-  assert.equal(csv[0], `layer,stage,${metrics},train_acc,test_acc,agop_alignment,identity_alignment,class_mean_singular_values,${tested},test_class_mean_singular_values,seed`);
+  assert.equal(csv[0], `layer,stage,${metrics},train_acc,test_acc,agop_alignment,identity_alignment,agop_effective_rank,class_mean_singular_values,${tested},test_class_mean_singular_values,seed`);
   assert.equal(csv.length, 1 + 2 * 3);
   assert.equal(Number(csv[1].split(',')[2]), json.layers[0].stages.X.nc1);
   assert.equal(csv[1].split(',').at(-1), '0');

@@ -122,10 +122,10 @@ test('held-out collapse, the AGOP alignment and the class-mean spectrum: drawn f
   const row = await page.locator('#metrics-table tbody tr').nth(4).locator('th, td').allTextContents(); // layer 2, MX
   const l2 = layers[1];
   assert.deepEqual(row.slice(0, 3), ['2', 'MX', '0']);
-  assert.deepEqual(row.slice(15, 17), [f(l2.agop_alignment), f(l2.stages.X.class_mean_rank / l2.dim_in)]);
-  assert.deepEqual(row.slice(17, 29), METRICS.map((m) => f(l2.stages_test.MX[m])));
-  assert.equal(row[29], l2.stages.MX.class_mean_singular_values.map(f).join(' '));
-  assert.equal(row[30], l2.stages_test.MX.class_mean_singular_values.map(f).join(' '));
+  assert.deepEqual(row.slice(15, 18), [f(l2.agop_alignment), f(l2.stages.X.class_mean_rank / l2.dim_in), f(l2.agop.effective_rank)]);
+  assert.deepEqual(row.slice(18, 30), METRICS.map((m) => f(l2.stages_test.MX[m])));
+  assert.equal(row[30], l2.stages.MX.class_mean_singular_values.map(f).join(' '));
+  assert.equal(row[31], l2.stages_test.MX.class_mean_singular_values.map(f).join(' '));
   const headers = await page.locator('#metrics-table thead tr:not(.groups) th').count();
   assert.equal(headers, row.length, 'a header for every column');
 
@@ -142,6 +142,7 @@ test('held-out collapse, the AGOP alignment and the class-mean spectrum: drawn f
     const l = layers[Number(r.layer) - 1];
     assert.equal(Number(r.agop_alignment), l.agop_alignment);
     assert.equal(Number(r.identity_alignment), l.stages.X.class_mean_rank / l.dim_in);
+    assert.equal(Number(r.agop_effective_rank), l.agop.effective_rank);
     assert.deepEqual(r.class_mean_singular_values.split(';').map(Number), l.stages[r.stage].class_mean_singular_values);
     assert.deepEqual(r.test_class_mean_singular_values.split(';').map(Number), l.stages_test[r.stage].class_mean_singular_values);
     for (const m of METRICS) assert.equal(Number(r[`test_${m}`]), l.stages_test[r.stage][m], `${r.layer} ${r.stage} test_${m}`);
