@@ -50,6 +50,10 @@ pub enum Error {
     #[error("layer {layer}, stage {stage}: the computation produced NaN or infinity")]
     NonFinite { layer: usize, stage: String },
 
+    /// The user's test file cannot be used (the training file can); `name` is the file's.
+    #[error("the test file {name}: {source}")]
+    InTestFile { name: String, source: Box<Error> },
+
     /// One seed of a run of several seeds failed (the others may not).
     #[error("seed {seed}: {source}")]
     InSeed { seed: u32, source: Box<Error> },

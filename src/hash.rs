@@ -65,9 +65,12 @@ fn cos_only(c: &RfmConfig) -> bool {
     c.feature == crate::features::FeatureKind::Cos
 }
 
+/// The link key naming the user's test file.
+const TEST_DATASET_KEY: &str = "test_dataset";
+
 /// In the order they are applied (`rank` after `dim`, so that their joint check sees both) and
 /// written (the seed last, so links read naturally).
-const SETTINGS: [Setting<RfmConfig>; 24] = [
+const SETTINGS: [Setting<RfmConfig>; 25] = [
     Setting {
         key: "dataset",
         write: |c| String::from(c.data.dataset.clone()),
@@ -80,6 +83,17 @@ const SETTINGS: [Setting<RfmConfig>; 24] = [
             Ok(())
         },
         applies: always,
+    },
+    // Written so that the link names the user's test file, as `dataset` names the training
+    // file; like it, never opened from a link (a file does not travel in one).
+    Setting {
+        key: TEST_DATASET_KEY,
+        write: |c| c.data.test_dataset.clone().map(String::from).unwrap_or_default(),
+        read: |_, v| {
+            let _: DatasetSource = v.parse()?;
+            Err("a test file cannot be opened from a link; load it again".into())
+        },
+        applies: |c| c.data.test_dataset.is_some(),
     },
     Setting {
         key: "n",
@@ -401,7 +415,8 @@ pub fn network_from_hash(hash: &str, rfm: &RfmConfig) -> (MlpConfig, Vec<String>
 }
 
 /// The keys of the Deep RFM settings in a link (`dataset`, `n`, ..., `seeds`), in link order:
-/// the names a teacher link may hide or lock.
+/// the names a teacher link may hide or lock. The test file is not among them: like the
+/// training file's, its file control is no setting a link hides or locks.
 pub fn setting_keys() -> Vec<&'static str> {
-    SETTINGS.iter().map(|s| s.key).collect()
+    SETTINGS.iter().map(|s| s.key).filter(|&key| key != TEST_DATASET_KEY).collect()
 }

@@ -26,6 +26,10 @@ pub struct DatasetSummary {
     pub class_names: Vec<String>,
     /// `[height, width]` when the features are the pixels of an image.
     pub image_shape: Option<[usize; 2]>,
+    /// The name of the user's test file when the test samples are its rows (`n_test` of them);
+    /// absent when they were drawn from the data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_file: Option<String>,
 }
 
 impl DatasetSummary {
@@ -39,6 +43,7 @@ impl DatasetSummary {
             classes: split.train.classes(),
             class_names: split.train.class_names.clone(),
             image_shape: split.train.image_shape.map(|(rows, cols)| [rows, cols]),
+            test_file: split.test_file.clone(),
         }
     }
 

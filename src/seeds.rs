@@ -27,9 +27,22 @@ pub fn seed_of(base: u32, index: usize) -> u32 {
 pub type SplitLoader = Box<dyn FnMut(u32) -> Result<Split>>;
 
 /// The loader of `data`'s split for any seed, from the MNIST digits or the CSV text it uses
-/// (read once, by the caller).
-pub fn split_loader(data: DataConfig, mnist: Option<Mnist>, csv_text: Option<String>) -> SplitLoader {
-    Box::new(move |seed| crate::data::load(&data, seed as u64, mnist.as_ref(), csv_text.as_deref()))
+/// and the test file's text when it names one (read once, by the caller).
+pub fn split_loader(
+    data: DataConfig,
+    mnist: Option<Mnist>,
+    csv_text: Option<String>,
+    test_csv_text: Option<String>,
+) -> SplitLoader {
+    Box::new(move |seed| {
+        crate::data::load_with_test_file(
+            &data,
+            seed as u64,
+            mnist.as_ref(),
+            csv_text.as_deref(),
+            test_csv_text.as_deref(),
+        )
+    })
 }
 
 /// A run of `config.seeds` seeds in progress, one layer per step: every layer of seed

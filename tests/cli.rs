@@ -166,6 +166,98 @@ fn help_explains_every_flag() {
     }
 }
 
+/// A CSV file of 60 rows, three classes around separated means, with a header; `phase` shifts
+/// the noise, so that two files of the same classes differ.
+fn three_class_csv(path: &std::path::Path, phase: f64) {
+    let mut text = String::from("a,label,b\n");
+    for i in 0..60 {
+        let (class, t) = (i % 3, i as f64 + phase);
+        text.push_str(&format!(
+            "{},{},{}\n",
+            3.0 * class as f64 + t.sin(),
+            ["x", "y", "z"][class],
+            t.cos() - class as f64
+        ));
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+/// `--test-dataset csv:PATH`: the test rows are the file's, every training row trains, the
+/// Result says where the test set came from; a bad test file is named with its line.
+#[test]
+fn a_test_file_is_the_held_out_set() {
+    let folder = std::env::temp_dir().join(format!("agop-collapse-cli-test-file-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let (train, test, bad) = (folder.join("train.csv"), folder.join("test.csv"), folder.join("bad.csv"));
+    three_class_csv(&train, 0.0);
+    three_class_csv(&test, 0.5);
+    std::fs::write(&bad, "a,label,b\n1,x,2\n\n1,w,2\n").unwrap();
+    let path = |p: &std::path::Path| format!("csv:{}", p.display());
+    let (train, test, bad) = (path(&train), path(&test), path(&bad));
+
+    let json = json_of(&[
+        "rfm",
+        "--dataset",
+        &train,
+        "--test-dataset",
+        &test,
+        "--n-test",
+        "30",
+        "--depth",
+        "2",
+        "--width",
+        "32",
+    ]);
+    assert_eq!(json["config"]["data"]["test_dataset"], test.as_str());
+    let dataset = &json["dataset"];
+    assert_eq!((dataset["n_train"].as_u64(), dataset["n_test"].as_u64()), (Some(60), Some(60)), "--n-test is ignored");
+    assert_eq!(dataset["test_file"], test.trim_start_matches("csv:"));
+    for layer in json["layers"].as_array().unwrap() {
+        assert!(layer["test_acc"].as_f64().is_some(), "{layer}");
+        let held_out = &layer["stages_test"];
+        assert!(held_out["X"]["nc1"].as_f64().is_some() && held_out["PhiMX"]["nc1"].as_f64().is_some(), "{layer}");
+        assert_ne!(held_out["X"]["nc1"], layer["stages"]["X"]["nc1"]);
+    }
+    let network = json_of(&[
+        "mlp",
+        "--dataset",
+        &train,
+        "--test-dataset",
+        &test,
+        "--depth",
+        "1",
+        "--width",
+        "16",
+        "--epochs",
+        "2",
+    ]);
+    assert_eq!(network["dataset"]["n_test"].as_u64(), Some(60));
+    assert!(network["history"][0]["test_acc"].as_f64().is_some());
+    // Without the flag, the Result reads as before.
+    let drawn = json_of(&["rfm", "--dataset", &train, "--n-test", "30", "--depth", "1", "--width", "32"]);
+    assert!(drawn["dataset"].get("test_file").is_none() && drawn["config"]["data"].get("test_dataset").is_none());
+
+    fails_with_one_line(
+        &["rfm", "--dataset", &train, "--test-dataset", &bad],
+        "line 4, column 2: the label 'w' is not a class",
+    );
+    fails_with_one_line(
+        &["mlp", "--dataset", &train, "--test-dataset", &bad],
+        "line 4, column 2: the label 'w' is not a class",
+    );
+    fails_with_one_line(
+        &["rfm", "--test-dataset", &test],
+        "invalid test_dataset: a test file goes with a CSV training file",
+    );
+    fails_with_one_line(
+        &["rfm", "--dataset", &train, "--test-dataset", "csv:/nonexistent/test.csv"],
+        "cannot read the test file",
+    );
+    let help = String::from_utf8_lossy(&run(&["rfm", "--help"]).stdout).to_string();
+    assert!(help.contains("--test-dataset") && help.contains("Ignored with --test-dataset"), "{help}");
+    std::fs::remove_dir_all(&folder).unwrap();
+}
+
 // The network side: `agop-collapse mlp`.
 const SMALL_MLP: [&str; 13] = [
     "mlp",

@@ -250,6 +250,13 @@ fn feature_kind() -> impl Strategy<Value = FeatureKind> {
 // without overflow (independently of how `validate` computes them).
 
 fn check_data_limits(data: &DataConfig) -> Result<(), TestCaseError> {
+    if let Some(test) = &data.test_dataset {
+        prop_assert!(
+            matches!((test, &data.dataset), (DatasetSource::Csv(name), DatasetSource::Csv(_)) if !name.is_empty()),
+            "test_dataset {test:?} was accepted with dataset {:?}",
+            data.dataset
+        );
+    }
     if data.class_count().is_some() {
         // The MNIST and synthetic loaders add the two (a CSV's n_train is whatever is left).
         prop_assert!(
@@ -595,12 +602,21 @@ fn any_data_config() -> impl Strategy<Value = DataConfig> {
         any::<String>().prop_map(DatasetSource::Csv),
     ];
     let digits = prop_oneof![vec(any::<u8>(), 0..16), vec(0u8..10, 0..12)];
+    let test_dataset = prop_oneof![
+        4 => Just(None),
+        1 => Just(Some(DatasetSource::Mnist)),
+        1 => Just(Some(DatasetSource::Synthetic)),
+        2 => any::<String>().prop_map(|name| Some(DatasetSource::Csv(name))),
+    ];
     (
         (dataset, edgy_usize(), edgy_usize(), digits, edgy_usize()),
-        (edgy_usize(), edgy_usize(), edgy_f64(), edgy_f64(), edgy_usize(), any::<bool>()),
+        (edgy_usize(), edgy_usize(), edgy_f64(), edgy_f64(), edgy_usize(), any::<bool>(), test_dataset),
     )
         .prop_map(
-            |((dataset, n_train, n_test, digits, pool), (classes, dim, separation, noise, rank, standardize))| {
+            |(
+                (dataset, n_train, n_test, digits, pool),
+                (classes, dim, separation, noise, rank, standardize, test_dataset),
+            )| {
                 DataConfig {
                     dataset,
                     n_train,
@@ -613,6 +629,7 @@ fn any_data_config() -> impl Strategy<Value = DataConfig> {
                     noise,
                     rank,
                     standardize,
+                    test_dataset,
                 }
             },
         )

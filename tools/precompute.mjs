@@ -71,7 +71,7 @@ function pcaIntegers(pca) {
 }
 
 const body = new Body();
-const run = new glue.RfmRun(configJson, readFileSync(www('data/mnist.bin')), '');
+const run = new glue.RfmRun(configJson, readFileSync(www('data/mnist.bin')), '', '');
 const started = JSON.parse(run.result());
 if (started.config.seeds !== 1) throw new Error('the default run has one seed: the file holds its pictures only');
 const messages = [];

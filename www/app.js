@@ -47,6 +47,7 @@ window.lab = lab;
 
 let worker = null;
 let csvFile = null; // { name, text } of the user's file: it never leaves the page
+let testCsvFile = null; // { name, text } of the user's test file, likewise
 
 function showMessage(text) {
   showProblems(text);
@@ -94,6 +95,58 @@ function csvText(name) {
   return csvFile?.name === name ? csvFile.text : null;
 }
 
+/**
+ * Reads the user's test file: the State names it (`data.test_dataset`, as `data.dataset` names
+ * the training file; Rust checks it goes with a CSV), its text stays in the page. It is read
+ * against the training file when a run starts.
+ */
+async function loadTestCsv(file) {
+  if (!file) return;
+  testCsvFile = { name: file.name, text: await file.text() };
+  state.rfm.data.test_dataset = `csv:${file.name}`;
+  commit();
+  renderControls();
+  showMessage('');
+}
+
+function removeTestCsv() {
+  state.rfm.data.test_dataset = null;
+  commit();
+  renderControls();
+  showMessage('');
+}
+
+/** Shows whether the State has a test file: its Remove button, the test-sample count hidden (not used then). */
+function showTestCsv() {
+  const named = state.rfm?.data?.test_dataset ?? null;
+  document.body.classList.toggle('test-file', named !== null);
+  $('test-csv-remove').hidden = named === null;
+  // A test file the State no longer names (removed, another dataset, a link) is forgotten.
+  if (named === null) {
+    testCsvFile = null;
+    $('test-csv-file').value = '';
+  }
+}
+
+/** The text of the user's test file `name`, or null when it is not loaded. */
+function testCsvText(name) {
+  return testCsvFile?.name === name ? testCsvFile.text : null;
+}
+
+/**
+ * The texts the workers need for the CSV files `data` names: `{ csv, testCsv }` ('' for a file
+ * it does not name), or `{ missing }`, the message for a file named but not loaded.
+ */
+function csvTexts(data) {
+  const dataset = data?.dataset ?? 'mnist';
+  const test = data?.test_dataset ?? null;
+  const csv = dataset.startsWith('csv:') ? csvText(dataset.slice(4)) : '';
+  if (csv === null) return { missing: `load the CSV file ${dataset.slice(4)} with the file control first` };
+  const testCsv = test === null ? '' : testCsvText(test.slice(4));
+  if (testCsv === null) return { missing: `load the test file ${test.slice(4)} with the "Test data" control first` };
+  return { csv, testCsv };
+}
+
 // ---------- runs ----------
 
 /**
@@ -131,11 +184,10 @@ function start(mode, config) {
   }
   showMessage('');
   const configJson = rfmJson();
-  const { dataset } = state.rfm.data;
-  if (dataset.startsWith('csv:') && csvText(dataset.slice(4)) === null) {
-    const message = `load the CSV file ${dataset.slice(4)} with the file control first`;
-    showMessage(message);
-    return Promise.reject(new Error(message));
+  const texts = csvTexts(state.rfm.data);
+  if (texts.missing) {
+    showMessage(texts.missing);
+    return Promise.reject(new Error(texts.missing));
   }
   const run = controller.run;
   const fresh = run === null || run.finished || run.configJson !== configJson || (mode === 'run' && config !== undefined);
@@ -152,7 +204,7 @@ function start(mode, config) {
   controller.run.mode = mode;
   controller.resume(fresh ? 'Loading the data…' : 'Next layer…');
   if (worker === null) newWorkers();
-  if (fresh) worker.postMessage({ type: 'start', config: configJson, csv: dataset.startsWith('csv:') ? csvText(dataset.slice(4)) : '' });
+  if (fresh) worker.postMessage({ type: 'start', config: configJson, csv: texts.csv, testCsv: texts.testCsv });
   else requestLayer();
   return promise;
 }
@@ -325,7 +377,7 @@ async function main() {
     $('preset').append(option);
   }
   setupEmbed();
-  setupNetwork({ rfmResult: () => controller.run?.result ?? null, csvText });
+  setupNetwork({ rfmResult: () => controller.run?.result ?? null, csvTexts });
   bindControls();
   bindPictureControls();
   setupMechanism();
@@ -335,12 +387,15 @@ async function main() {
   if (tourMessage) showMessage([$('message').textContent, tourMessage].filter(Boolean).join('\n'));
   subscribe((change, detail) => {
     if (change === 'view') viewChanged(detail);
+    else showTestCsv();
   });
   $('preset').addEventListener('change', () => {
     const preset = findPreset($('preset').value);
     if (preset) location.hash = `${preset.hash}&preset=${preset.id}`;
   });
   $('csv-file').addEventListener('change', () => loadCsv($('csv-file').files[0]).catch((e) => showMessage(String(e.message ?? e))));
+  $('test-csv-file').addEventListener('change', () => loadTestCsv($('test-csv-file').files[0]).catch((e) => showMessage(String(e.message ?? e))));
+  $('test-csv-remove').addEventListener('click', removeTestCsv);
   $('controls').addEventListener('submit', (event) => {
     event.preventDefault();
     start('run').catch(() => {});

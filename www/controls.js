@@ -159,6 +159,8 @@ function settingChanged(target) {
     const others = state.rfm.data.digits.filter((d) => d !== digit);
     state.rfm.data.digits = target.checked ? [...others, digit].sort((a, b) => a - b) : others;
   } else return;
+  // The user's test file goes with a CSV training file only.
+  if (target.id === 'dataset' && !target.value.startsWith('csv:')) state.rfm.data.test_dataset = null;
   target.removeAttribute('aria-invalid');
   const valid = commit();
   const invalid = networkField ? problems.mlp !== null : !valid;

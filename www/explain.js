@@ -19,6 +19,7 @@ export const CONTROL_TEXTS = {
   noise: 'The spread of the synthetic samples around their class mean.',
   standardize: 'Before the first layer, shift and scale every input feature to mean 0 and standard deviation 1 (with the training samples\' statistics).',
   'csv-file': 'Your own data: a CSV file with a label column and numeric features. It never leaves this page.',
+  'test-csv-file': 'Your own held-out samples: a CSV file with the training file\'s columns (its header, or none if it has none) and labels among its classes. With it every row of the training file trains, and the test accuracy and the collapse of held-out data are measured on its rows. It never leaves this page.',
   depth: 'L, the number of layers. Each layer fits a kernel machine, projects the data with the square root of its AGOP, then applies a random map.',
   kernel: 'The kernel of each layer\'s kernel machine: Laplace exp(−‖x − z‖ / L), Gaussian exp(−‖x − z‖² / (2L²)) or linear x · z, with L the bandwidth.',
   bandwidth: 'L, the length scale of the Laplace and Gaussian kernels.',

@@ -44,7 +44,7 @@ export const network = {
   cancel: () => cancel(),
 };
 
-let host = null; // what the page lends: { rfmResult, csvText }
+let host = null; // what the page lends: { rfmResult, csvTexts }
 let trainer = null; // trains
 let measurer = null; // measures what the training worker hands over
 
@@ -74,11 +74,10 @@ function start(config) {
     return Promise.reject(new Error(problem));
   }
   const configJson = JSON.stringify({ ...state.mlp, ...shared });
-  const dataset = (shared.data ?? state.mlp.data).dataset ?? 'mnist';
-  const csv = dataset.startsWith('csv:') ? host.csvText(dataset.slice(4)) : '';
-  if (csv === null) {
-    showMessage(`load the CSV file ${dataset.slice(4)} with the file control first`);
-    return Promise.reject(new Error($('net-message').textContent));
+  const { csv, testCsv, missing } = host.csvTexts(shared.data ?? state.mlp.data);
+  if (missing) {
+    showMessage(missing);
+    return Promise.reject(new Error(missing));
   }
   showMessage('');
   // pending: measurements handed to the measuring worker and not yet recorded.
@@ -94,8 +93,8 @@ function start(config) {
   const failed = (message) => controller.finish('error', { message: message || 'the training stopped unexpectedly' });
   trainer = controller.own(startWorker('./mlp-worker.js', onMessage, failed));
   measurer = controller.own(startWorker('./mlp-worker.js', onMeasured, failed));
-  measurer.postMessage({ type: 'measurer', config: configJson, csv });
-  trainer.postMessage({ type: 'start', config: configJson, csv });
+  measurer.postMessage({ type: 'measurer', config: configJson, csv, testCsv });
+  trainer.postMessage({ type: 'start', config: configJson, csv, testCsv });
   controller.resume('Loading the data…');
   return promise;
 }

@@ -1,7 +1,8 @@
 // Trains the MLP off the main thread, in its own wasm instance, a few epochs per request; a second
 // instance of this worker measures the networks the first hands over, so that training goes on
 // while a measurement is taken. Each message carries what is new, never the whole result.
-//   training:  in:  { type: 'start', config, csv }   config: MLP config as JSON text
+//   training:  in:  { type: 'start', config, csv, testCsv }   config: MLP config as JSON text;
+//                      csv, testCsv: the user's training and test files' text, if any
 //                   { type: 'train', epochs }
 //                   { type: 'record', measurement, seconds }   a measurement of the oldest epoch due
 //                   { type: 'crash' }                panic on purpose (the tests' build only)
@@ -10,7 +11,7 @@
 //                      due: null or { epoch, weights }; epochLosses: the losses of the epochs
 //                      just trained; seconds: { total, measuring } of the result
 //                   { type: 'recorded', seconds, done }
-//   measuring: in:  { type: 'measurer', config, csv }
+//   measuring: in:  { type: 'measurer', config, csv, testCsv }
 //                   { type: 'measure', epoch, weights }   weights: Float64Array (transferred)
 //              out: { type: 'measured', epoch, measurement, seconds }   measurement: JSON text
 //   both:      out: { type: 'error', message }
@@ -26,13 +27,13 @@ serveInOrder(async (message) => {
     const bytes = await dataBytes(JSON.parse(message.config));
     training?.free();
     training = null;
-    training = new MlpRun(message.config, bytes, message.csv ?? '');
+    training = new MlpRun(message.config, bytes, message.csv ?? '', message.testCsv ?? '');
     postMessage({ type: 'started', result: training.result() });
   } else if (message.type === 'measurer') {
     const bytes = await dataBytes(JSON.parse(message.config));
     measurer?.free();
     measurer = null;
-    measurer = new MlpRunMeasurer(message.config, bytes, message.csv ?? '');
+    measurer = new MlpRunMeasurer(message.config, bytes, message.csv ?? '', message.testCsv ?? '');
   } else if (message.type === 'train') {
     if (training === null) throw new Error('no training has been started');
     const before = training.epoch();

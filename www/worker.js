@@ -1,6 +1,7 @@
 // Computes Deep RFM off the main thread, in its own wasm instance, one layer per request.
 //   in:  { type: 'helper', port }       the channel to a helper worker (helper-worker.js), if any
-//        { type: 'start', config, csv }  config as JSON text; csv the user's file text, if any
+//        { type: 'start', config, csv, testCsv }  config as JSON text; csv the user's file text,
+//          testCsv their test file's text, each if any
 //        { type: 'warm' }                fetch MNIST and run a tiny experiment, before a run needs them
 //        { type: 'next' }                compute the next layer
 //        { type: 'crash' }               panic on purpose (the tests' build only)
@@ -72,7 +73,7 @@ function viewBytes(views) {
 async function warmUp() {
   const bytes = await dataBytes({ data: { dataset: 'mnist' } });
   const config = { data: { n_train: 200, n_test: 50 }, depth: 2, width: 64 };
-  const tiny = new RfmRun(JSON.stringify(config), bytes, '');
+  const tiny = new RfmRun(JSON.stringify(config), bytes, '', '');
   try {
     while (!tiny.done()) await tiny.step(() => {}, runJob);
   } finally {
@@ -89,7 +90,7 @@ serveInOrder(async (message) => {
     const bytes = await dataBytes(JSON.parse(message.config));
     run?.free();
     run = null;
-    run = new RfmRun(message.config, bytes, message.csv ?? '');
+    run = new RfmRun(message.config, bytes, message.csv ?? '', message.testCsv ?? '');
     const result = run.result();
     self.posted.started += result.length;
     postMessage({ type: 'started', result });

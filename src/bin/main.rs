@@ -53,10 +53,15 @@ struct DataArgs {
     /// Data: mnist, synthetic, or csv:PATH (label column plus numeric features).
     #[arg(long)]
     dataset: Option<DatasetSource>,
+    /// Your own test set: csv:PATH, a CSV file with the training file's columns (with --dataset
+    /// csv:...); every row of the training file then trains, and --n-test is ignored.
+    #[arg(long)]
+    test_dataset: Option<DatasetSource>,
     /// Training samples, spread evenly over the classes (a CSV uses every row not in the test set).
     #[arg(long, allow_negative_numbers = true)]
     n_train: Option<usize>,
     /// Test samples, spread evenly over the classes (a CSV draws them at random); 0 for none.
+    /// Ignored with --test-dataset.
     #[arg(long, allow_negative_numbers = true)]
     n_test: Option<usize>,
     /// MNIST digits to use as classes, comma-separated.
@@ -103,6 +108,7 @@ impl DataArgs {
             noise: self.noise.unwrap_or(defaults.noise),
             rank: self.rank.unwrap_or(defaults.rank),
             standardize: defaults.standardize && !self.no_standardize,
+            test_dataset: self.test_dataset.clone().or(defaults.test_dataset),
         }
     }
 }
@@ -371,8 +377,8 @@ fn report_clap_error(error: clap::Error) -> ExitCode {
 fn run_rfm(args: &RfmArgs) -> Result<(), String> {
     let config = args.config()?;
     config.validate().map_err(|e| e.to_string())?;
-    let (mnist, csv_text) = read_data(&config.data, &args.data)?;
-    let load = split_loader(config.data.clone(), mnist, csv_text);
+    let (mnist, csv_text, test_csv_text) = read_data(&config.data, &args.data)?;
+    let load = split_loader(config.data.clone(), mnist, csv_text, test_csv_text);
     print_json(&SeededRfm::run(config, load).map_err(|e| e.to_string())?)
 }
 
@@ -385,12 +391,17 @@ fn run_mlp(args: &MlpArgs) -> Result<(), String> {
 
 /// Loads the validated `config`'s data, reading MNIST or the CSV file as it asks.
 fn load_split(config: &DataConfig, seed: u32, args: &DataArgs) -> Result<data::Split, String> {
-    let (mnist, csv_text) = read_data(config, args)?;
-    data::load(config, seed as u64, mnist.as_ref(), csv_text.as_deref()).map_err(|e| e.to_string())
+    let (mnist, csv_text, test_csv_text) = read_data(config, args)?;
+    data::load_with_test_file(config, seed as u64, mnist.as_ref(), csv_text.as_deref(), test_csv_text.as_deref())
+        .map_err(|e| e.to_string())
 }
 
-/// Reads the MNIST binary or the CSV file, whichever the validated `config` uses.
-fn read_data(config: &DataConfig, args: &DataArgs) -> Result<(Option<Mnist>, Option<String>), String> {
+/// The data files a config uses, read: the MNIST digits, the CSV text, the test file's text.
+type DataFiles = (Option<Mnist>, Option<String>, Option<String>);
+
+/// Reads the MNIST binary or the CSV file, whichever the validated `config` uses, and the test
+/// file when it names one.
+fn read_data(config: &DataConfig, args: &DataArgs) -> Result<DataFiles, String> {
     let mnist = match config.dataset {
         DatasetSource::Mnist => Some(read_mnist(args.mnist_file.as_deref())?),
         _ => None,
@@ -401,7 +412,13 @@ fn read_data(config: &DataConfig, args: &DataArgs) -> Result<(Option<Mnist>, Opt
         }
         _ => None,
     };
-    Ok((mnist, csv_text))
+    let test_csv_text = match &config.test_dataset {
+        Some(DatasetSource::Csv(path)) => {
+            Some(std::fs::read_to_string(path).map_err(|e| format!("cannot read the test file {path}: {e}"))?)
+        }
+        _ => None,
+    };
+    Ok((mnist, csv_text, test_csv_text))
 }
 
 fn print_json(result: &impl serde::Serialize) -> Result<(), String> {

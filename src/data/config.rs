@@ -62,6 +62,7 @@ pub struct DataConfig {
     /// Training samples, spread evenly over the classes (for a CSV: every row not in the test set).
     pub n_train: usize,
     /// Test samples, spread evenly over the classes (for a CSV: drawn at random); 0 for none.
+    /// Not used with a `test_dataset`.
     pub n_test: usize,
     /// MNIST: the digits used, as classes in this order.
     pub digits: Vec<u8>,
@@ -79,6 +80,11 @@ pub struct DataConfig {
     pub rank: usize,
     /// Standardise every feature with the training mean and standard deviation.
     pub standardize: bool,
+    /// The user's own test set: a CSV file with the training file's columns (only with a CSV
+    /// training file). Then every row of the training file trains and `n_test` is not used.
+    /// `None` (absent from the JSON): the test set is drawn from the data (`n_test`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_dataset: Option<DatasetSource>,
 }
 
 impl Default for DataConfig {
@@ -95,6 +101,7 @@ impl Default for DataConfig {
             noise: 1.0,
             rank: 0,
             standardize: true,
+            test_dataset: None,
         }
     }
 }
@@ -128,7 +135,9 @@ impl DataConfig {
         if !(self.noise.is_finite() && self.noise > 0.0) {
             return Err(Error::config("noise", format!("must be a number > 0, got {}", self.noise)));
         }
-        let samples = self.n_train.saturating_add(self.n_test);
+        // A test file's rows are counted once it is read (see `crate::data::load`).
+        let n_test = if self.test_dataset.is_some() { 0 } else { self.n_test };
+        let samples = self.n_train.saturating_add(n_test);
         if samples > MAX_SAMPLES {
             return Err(Error::config(
                 "n_train",
@@ -139,6 +148,26 @@ impl DataConfig {
             && name.is_empty()
         {
             return Err(Error::config("dataset", "a CSV file needs a name"));
+        }
+        match (&self.test_dataset, &self.dataset) {
+            (None, _) => {}
+            (Some(DatasetSource::Csv(name)), _) if name.is_empty() => {
+                return Err(Error::config("test_dataset", "a CSV file needs a name"));
+            }
+            (Some(DatasetSource::Csv(_)), DatasetSource::Csv(_)) => {}
+            (Some(DatasetSource::Csv(_)), _) => {
+                return Err(Error::config(
+                    "test_dataset",
+                    "a test file goes with a CSV training file (dataset csv:PATH); with the shipped or \
+                     synthetic data the test samples are drawn from the data (n_test)",
+                ));
+            }
+            (Some(other), _) => {
+                return Err(Error::config(
+                    "test_dataset",
+                    format!("must be a CSV file (csv:PATH), got {}", String::from(other.clone())),
+                ));
+            }
         }
         if let DatasetSource::Mnist = self.dataset {
             let mut sorted = self.digits.clone();

@@ -53,18 +53,37 @@ impl Dataset {
     }
 }
 
-/// Disjoint training and test samples of the same classes and features.
+/// Training and test samples of the same classes and features (disjoint, unless the user's
+/// test file repeats training rows).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Split {
     pub name: String,
     pub train: Dataset,
     /// May have no rows.
     pub test: Dataset,
+    /// The name of the user's test file when `test` holds its rows; `None` when the test samples
+    /// were drawn from the data.
+    pub test_file: Option<String>,
 }
 
 /// Loads the data `config` asks for, with randomness from `seed`. `mnist` must be given when
-/// the source is MNIST, `csv_text` when it is a CSV file; validates `config` first.
+/// the source is MNIST, `csv_text` when it is a CSV file; validates `config` first. A config
+/// with a test file needs [`load_with_test_file`].
 pub fn load(config: &DataConfig, seed: u64, mnist: Option<&mnist::Mnist>, csv_text: Option<&str>) -> Result<Split> {
+    load_with_test_file(config, seed, mnist, csv_text, None)
+}
+
+/// [`load`], with `test_csv_text` the text of the test file when `config.test_dataset` names
+/// one: then the training file's rows all train, the test file's rows are the test set (its
+/// labels numbered as the training file's classes) and `n_test` is not used. A test file that
+/// does not fit the training file is refused with a message naming it and the line.
+pub fn load_with_test_file(
+    config: &DataConfig,
+    seed: u64,
+    mnist: Option<&mnist::Mnist>,
+    csv_text: Option<&str>,
+    test_csv_text: Option<&str>,
+) -> Result<Split> {
     config.validate()?;
     let mut rng = Stream::new(seed, Purpose::Data);
     let mut split = match &config.dataset {
@@ -75,8 +94,15 @@ pub fn load(config: &DataConfig, seed: u64, mnist: Option<&mnist::Mnist>, csv_te
         DatasetSource::Synthetic => synthetic::generate(config, &mut rng),
         DatasetSource::Csv(path) => {
             let text = csv_text.ok_or_else(|| Error::Data(format!("the CSV file {path} was not loaded")))?;
-            let table = csv::parse(text)?;
-            csv_split(config, table, &mut rng)?
+            match &config.test_dataset {
+                // `validate` allows no other test source.
+                Some(DatasetSource::Csv(test_path)) => {
+                    let test_text = test_csv_text
+                        .ok_or_else(|| Error::Data(format!("the test file {test_path} was not loaded")))?;
+                    test_file_split(csv::parse_table(text)?, test_path, test_text)?
+                }
+                _ => csv_split(config, csv::parse(text)?, &mut rng)?,
+            }
         }
     };
     if config.standardize {
@@ -130,7 +156,7 @@ fn mnist_split(config: &DataConfig, digits: &mnist::Mnist, rng: &mut Stream) -> 
             image_shape: Some((rows, cols)),
         }
     };
-    Ok(Split { name: "mnist".into(), train: build(&train_rows), test: build(&test_rows) })
+    Ok(Split { name: "mnist".into(), train: build(&train_rows), test: build(&test_rows), test_file: None })
 }
 
 /// Average pooling of a row-major `rows x cols` image over `factor x factor` blocks (a partial
@@ -181,7 +207,27 @@ fn csv_split(config: &DataConfig, table: Dataset, rng: &mut Stream) -> Result<Sp
             train.class_names[missing]
         )));
     }
-    Ok(Split { name: "csv".into(), test: table.subset(&test_rows), train })
+    Ok(Split { name: "csv".into(), test: table.subset(&test_rows), train, test_file: None })
+}
+
+/// Every row of the training file trains; the rows of the test file `name` (its `text`) are the
+/// test set. Their sum is held to the lab's sample limit.
+fn test_file_split(table: csv::Table, name: &str, text: &str) -> Result<Split> {
+    let test = csv::parse_test(text, name, &table)?;
+    let train = table.dataset;
+    let samples = train.len() + test.len();
+    if samples > config::MAX_SAMPLES {
+        return Err(Error::InTestFile {
+            name: name.to_string(),
+            source: Box::new(Error::Data(format!(
+                "together with the training file's {} rows, its {} rows are {samples} samples; the lab takes at most {}",
+                train.len(),
+                test.len(),
+                config::MAX_SAMPLES
+            ))),
+        });
+    }
+    Ok(Split { name: "csv".into(), train, test, test_file: Some(name.to_string()) })
 }
 
 /// Standardises every feature with the training mean and standard deviation (ddof 1), train

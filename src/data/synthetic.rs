@@ -48,5 +48,5 @@ pub fn generate(config: &DataConfig, rng: &mut Stream) -> Split {
     };
     let train = draw(config.n_train);
     let test = draw(config.n_test);
-    Split { name: "synthetic".into(), train, test }
+    Split { name: "synthetic".into(), train, test, test_file: None }
 }

@@ -18,11 +18,11 @@ pub struct MlpRun {
 
 #[wasm_bindgen]
 impl MlpRun {
-    /// Validates `config_json` (an MLP config), loads its data (`mnist` and `csv_text` as for
-    /// Deep RFM) and prepares the network.
+    /// Validates `config_json` (an MLP config), loads its data (`mnist`, `csv_text` and
+    /// `test_csv_text` as for Deep RFM) and prepares the network.
     #[wasm_bindgen(constructor)]
-    pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<MlpRun, JsError> {
-        let (config, split) = load_network_run(config_json, mnist, csv_text)?;
+    pub fn new(config_json: &str, mnist: &[u8], csv_text: &str, test_csv_text: &str) -> Result<MlpRun, JsError> {
+        let (config, split) = load_network_run(config_json, mnist, csv_text, test_csv_text)?;
         Ok(MlpRun { training: MlpTraining::new(config, split)? })
     }
 
@@ -94,8 +94,13 @@ pub struct MlpRunMeasurer {
 impl MlpRunMeasurer {
     /// Validates `config_json` and loads its data exactly as [`MlpRun::new`] does.
     #[wasm_bindgen(constructor)]
-    pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<MlpRunMeasurer, JsError> {
-        let (config, split) = load_network_run(config_json, mnist, csv_text)?;
+    pub fn new(
+        config_json: &str,
+        mnist: &[u8],
+        csv_text: &str,
+        test_csv_text: &str,
+    ) -> Result<MlpRunMeasurer, JsError> {
+        let (config, split) = load_network_run(config_json, mnist, csv_text, test_csv_text)?;
         Ok(MlpRunMeasurer { measurer: MlpMeasurer::new(&config, split)?, config })
     }
 
@@ -109,9 +114,14 @@ impl MlpRunMeasurer {
 }
 
 /// The validated config of `config_json` and its data, from the page's bytes (as [`load_split`]).
-fn load_network_run(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<(MlpConfig, Split), JsError> {
+fn load_network_run(
+    config_json: &str,
+    mnist: &[u8],
+    csv_text: &str,
+    test_csv_text: &str,
+) -> Result<(MlpConfig, Split), JsError> {
     let config = parse_network_config(config_json)?;
-    let split = load_split(&config.data, config.seed, mnist, csv_text)?;
+    let split = load_split(&config.data, config.seed, mnist, csv_text, test_csv_text)?;
     Ok((config, split))
 }
 

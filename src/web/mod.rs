@@ -119,24 +119,43 @@ pub fn fresh_seed() -> Result<u32, JsError> {
 }
 
 /// The split `data` asks for, from the page's bytes: `mnist` holds `data/mnist.bin` when the
-/// data is MNIST, `csv_text` the user's file when it is a CSV.
-pub(crate) fn load_split(data: &DataConfig, seed: u32, mnist: &[u8], csv_text: &str) -> Result<Split, JsError> {
-    let (digits, csv) = page_data(data, mnist, csv_text)?;
-    Ok(crate::data::load(data, seed as u64, digits.as_ref(), csv.as_deref())?)
+/// data is MNIST, `csv_text` the user's file when it is a CSV, `test_csv_text` the user's test
+/// file when the data names one.
+pub(crate) fn load_split(
+    data: &DataConfig,
+    seed: u32,
+    mnist: &[u8],
+    csv_text: &str,
+    test_csv_text: &str,
+) -> Result<Split, JsError> {
+    let PageData { mnist, csv, test_csv } = page_data(data, mnist, csv_text, test_csv_text)?;
+    Ok(crate::data::load_with_test_file(data, seed as u64, mnist.as_ref(), csv.as_deref(), test_csv.as_deref())?)
 }
 
-/// The page's bytes as the data `data` uses: the MNIST digits decoded, or the CSV text.
+/// The page's bytes as the data a config uses.
+pub(crate) struct PageData {
+    /// The MNIST digits, decoded, when the data is MNIST.
+    pub mnist: Option<Mnist>,
+    /// The user's CSV text, when the data is a CSV file.
+    pub csv: Option<String>,
+    /// The user's test file's text, when the data names one.
+    pub test_csv: Option<String>,
+}
+
+/// The page's bytes as the data `data` uses (see [`PageData`]).
 pub(crate) fn page_data(
     data: &DataConfig,
     mnist: &[u8],
     csv_text: &str,
-) -> Result<(Option<Mnist>, Option<String>), JsError> {
+    test_csv_text: &str,
+) -> Result<PageData, JsError> {
     let digits = match data.dataset {
         DatasetSource::Mnist => Some(Mnist::decode(mnist)?),
         _ => None,
     };
     let csv = matches!(data.dataset, DatasetSource::Csv(_)).then(|| csv_text.to_string());
-    Ok((digits, csv))
+    let test_csv = data.test_dataset.is_some().then(|| test_csv_text.to_string());
+    Ok(PageData { mnist: digits, csv, test_csv })
 }
 
 /// A Deep RFM config from JSON (missing fields take the defaults), validated.

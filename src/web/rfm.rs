@@ -17,7 +17,7 @@ use crate::seeds::{SeededRfm, split_loader};
 use crate::views::{GramPicture, gram_picture, kernel_picture, pca_2d};
 
 use super::offload::WorkerOffload;
-use super::{page_data, parse_rfm_config};
+use super::{PageData, page_data, parse_rfm_config};
 use crate::parallel::Local;
 
 /// Samples shown per class in a Gram picture: about 200 in all, at least 2 per class.
@@ -40,13 +40,14 @@ struct Run {
 #[wasm_bindgen]
 impl RfmRun {
     /// Validates `config_json`, loads the data (`mnist` holds `data/mnist.bin` when the config
-    /// uses MNIST, `csv_text` the user's file when it uses a CSV) and prepares the run. With
-    /// several seeds, each seed's data is drawn as it starts.
+    /// uses MNIST, `csv_text` the user's file when it uses a CSV, `test_csv_text` the user's test
+    /// file when it names one) and prepares the run. With several seeds, each seed's data is
+    /// drawn as it starts.
     #[wasm_bindgen(constructor)]
-    pub fn new(config_json: &str, mnist: &[u8], csv_text: &str) -> Result<RfmRun, JsError> {
+    pub fn new(config_json: &str, mnist: &[u8], csv_text: &str, test_csv_text: &str) -> Result<RfmRun, JsError> {
         let config = parse_rfm_config(config_json)?;
-        let (digits, csv) = page_data(&config.data, mnist, csv_text)?;
-        let load = split_loader(config.data.clone(), digits, csv);
+        let PageData { mnist, csv, test_csv } = page_data(&config.data, mnist, csv_text, test_csv_text)?;
+        let load = split_loader(config.data.clone(), mnist, csv, test_csv);
         let run = Run { rfm: SeededRfm::new(config, load)?, views: Object::new() };
         Ok(RfmRun { run: Rc::new(RefCell::new(run)) })
     }
