@@ -296,7 +296,7 @@ fn the_memory_check_counts_the_test_files_rows() {
     let config =
         RfmConfig { data: csv_config(Some("test.csv")), feature: FeatureKind::Identity, ..RfmConfig::default() };
     let shape = |n_test| RunShape { n_train: n, n_test, dim: 1, classes: 2 };
-    assert!(rfm_peak_bytes(shape(0), 1) <= CLI_BUDGET && rfm_peak_bytes(shape(m), 1) > CLI_BUDGET);
+    assert!(rfm_peak_bytes(shape(0), 1, false) <= CLI_BUDGET && rfm_peak_bytes(shape(m), 1, false) > CLI_BUDGET);
     let rows = |count: usize| -> String {
         std::iter::once("label,x\n".to_string()).chain((0..count).map(|i| format!("{},{}\n", i % 2, i % 97))).collect()
     };

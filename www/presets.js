@@ -245,7 +245,7 @@ export const PRESETS = [
     hash: 'dataset=mnist&n=1000&test=500&depth=8&kernel=laplace&bandwidth=2&ridge=0.001&feature=relu&width=256',
     text: 'Every collapse number so far is measured on the training digits, the ones each layer\'s kernel machine is fitted to. '
       + 'The 500 test digits go through the same layers (the same AGOPs, the same random maps) and are measured too: '
-      + 'the chart of collapse on held-out data draws both. Run it. Does the test set collapse as the training set does? '
+      + 'the chart "Collapse on held-out data" draws both. Run it. Does the test set collapse as the training set does? '
       + 'At which layers does the gap open, and does the test accuracy follow the training set\'s collapse?',
     checks: [
       { says: 'at layer 1 the two sets agree (test NC1 within 10% of the training set\'s)', claim: 'held_out_gap', stage: 'X', layers: [1], min: 0.9, max: 1.1 },
@@ -262,7 +262,7 @@ export const PRESETS = [
     hash: 'dataset=mnist&n=1000&test=500&depth=8&kernel=laplace&bandwidth=2&ridge=0.001&feature=relu&width=256',
     text: 'Each layer here is the paper\'s: one kernel machine, its AGOP M, the data projected with M^½. A Recursive Feature Machine '
       + 'usually refits: set "RFM iterations per layer" to 2 and run. The second fit measures distances in the metric the first fit\'s AGOP learned. '
-      + 'Does the AGOP get sharper (its effective rank, in the table) and line up better with the class means (the AGOP alignment chart)? '
+      + 'Does the AGOP get sharper (its effective rank, in the table) and line up better with the class means (the chart "Where the AGOP points")? '
       + 'Back to 1: set "AGOP power" to 1 (project with M itself) and run. Back to ½: tick "Diagonal AGOP only" and run. '
       + 'Which of them still collapse? What does the diagonal lose?',
     checks: [
