@@ -214,7 +214,7 @@ pub fn measure_network(network: &Network, samples: &Samples, epoch: usize) -> Re
         .then(|| accuracy(&argmax_rows(&network.output(&samples.test)), &samples.test_labels));
     let middles = network.input_agop_middles(&pass);
 
-    let mut layers = Vec::with_capacity(depth);
+    let mut layers: Vec<MlpLayerReport> = Vec::with_capacity(depth);
     for (l, middle) in middles.iter().enumerate() {
         let layer = l + 1;
         let non_finite = |stage: &str| Error::NonFinite { layer, stage: stage.into() };
@@ -230,8 +230,13 @@ pub fn measure_network(network: &Network, samples: &Samples, epoch: usize) -> Re
             let m = measure(features, &samples.labels, samples.classes, &predicted);
             m.is_finite().then_some(m).ok_or_else(|| non_finite(stage.name()))
         };
+        // A layer's input after the first is the previous layer's output, measured there.
+        let input = match layers.last() {
+            Some(previous) => previous.stages.out.clone(),
+            None => metrics(phi, MlpStage::In)?,
+        };
         let stages = MlpStages {
-            input: metrics(phi, MlpStage::In)?,
+            input,
             vt: metrics(&rotated, MlpStage::Vt)?,
             svt: metrics(&scaled, MlpStage::SVt)?,
             usvt: metrics(&pass.pre[l], MlpStage::USVt)?,
