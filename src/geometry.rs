@@ -7,7 +7,7 @@
 
 use nalgebra::SymmetricEigen;
 
-use crate::linalg::{Mat, outer_gram, symmetric_eigen, transpose_gram};
+use crate::linalg::{Mat, largest_eigenvalue, outer_gram, transpose_gram};
 
 /// Singular values of the centred class means at or below this share of the largest do not count
 /// in their rank (DIGEST.md section 8).
@@ -21,14 +21,14 @@ pub const BASIS_RELATIVE_TOLERANCE: f64 = 1e-10;
 /// `V_c = (1/n_c) sum_{y_i = c} ||h_i - mu_c||^2`, the mean over unordered pairs `c < c'` of
 /// `(V_c + V_c') / (2 ||mu_c - mu_c'||^2)`. Infinite when two class means coincide.
 ///
-/// Preconditions: `within` (N x p) the rows `h_i - mu_{y_i}`; `labels` their classes in
-/// `0..K`, every class present; `means` the K x p class means, `K >= 2`.
-pub fn cdnv(within: &Mat, labels: &[usize], means: &Mat) -> f64 {
+/// Preconditions: `within_norms` the N squared norms `||h_i - mu_{y_i}||^2`; `labels` their
+/// classes in `0..K`, every class present; `means` the K x p class means, `K >= 2`.
+pub fn cdnv(within_norms: &[f64], labels: &[usize], means: &Mat) -> f64 {
     let classes = means.nrows();
     let mut variances = vec![0.0; classes];
     let mut counts = vec![0usize; classes];
-    for (row, &y) in within.row_iter().zip(labels) {
-        variances[y] += row.norm_squared();
+    for (&norm, &y) in within_norms.iter().zip(labels) {
+        variances[y] += norm;
         counts[y] += 1;
     }
     for (v, &n) in variances.iter_mut().zip(&counts) {
@@ -48,13 +48,14 @@ pub fn cdnv(within: &Mat, labels: &[usize], means: &Mat) -> f64 {
 
 /// The stable rank `||Hc||_F^2 / sigma_max(Hc)^2` of `centred` (Hc, the features less the mean
 /// of the class means): between 1 and the rank of Hc. `sigma_max^2` is the largest eigenvalue of
-/// the smaller of the two Gram matrices (exact to rounding, unlike a power iteration, which
-/// would stall on the nearly equal top singular values of collapsed features). NaN when `centred`
-/// is zero. Precondition: `centred` has at least one row and one column, all entries finite.
+/// the smaller of the two Gram matrices, by Lanczos ([`largest_eigenvalue`]): that of a whole
+/// eigendecomposition to about 1e-14 relative, also when the top singular values are nearly
+/// equal (collapsed features have K-1 of them), at the cost of a few dozen products with a
+/// vector. NaN when `centred` is zero or has an entry that is not finite.
+/// Precondition: `centred` has at least one row and one column.
 pub fn stable_rank(centred: &Mat) -> f64 {
     let gram = if centred.nrows() <= centred.ncols() { outer_gram(centred) } else { transpose_gram(centred) };
-    let largest = symmetric_eigen(&gram).map(|(values, _)| values[0]).unwrap_or(f64::NAN);
-    centred.norm_squared() / largest
+    centred.norm_squared() / largest_eigenvalue(&gram).unwrap_or(f64::NAN)
 }
 
 /// The singular values of the centred class means Mt (K x p, rows `mu_c - mu_G`) and an

@@ -14,7 +14,8 @@
 //! - [`units`]: quantities written for people (byte counts).
 //! - [`error`]: the one error type, with messages a user can act on.
 //! - [`rng`]: seeded, reproducible random streams, one per purpose.
-//! - [`linalg`]: the dense kernels everything uses (distances, SPD solve, PSD square root).
+//! - [`linalg`]: the dense kernels everything uses (distances, SPD solve, PSD square root, the
+//!   largest eigenvalue by Lanczos).
 //! - [`geometry`]: the features' geometry beyond NC1 and NC2 (CDNV, stable rank, class-mean
 //!   singular values, alignment with the class-mean directions).
 //! - [`memory`]: peak-memory estimates and the budgets that refuse runs too big to fit.

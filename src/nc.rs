@@ -10,7 +10,7 @@ use nalgebra::SymmetricEigen;
 use serde::{Deserialize, Serialize};
 
 use crate::geometry::{ClassMeanSpectrum, cdnv, stable_rank};
-use crate::linalg::{Mat, transpose_gram};
+use crate::linalg::{Mat, row_norms_squared, transpose_gram};
 
 /// Eigenvalues of `Sigma_B` below this share of its largest are treated as zero in its
 /// pseudo-inverse (the centred means have rank at most K-1, so one is always exactly zero).
@@ -84,10 +84,14 @@ impl Metrics {
 pub fn class_means(features: &Mat, labels: &[usize], classes: usize) -> Mat {
     let mut sums = Mat::zeros(classes, features.ncols());
     let mut counts = vec![0usize; classes];
-    for (i, &y) in labels.iter().enumerate() {
-        let mut row = sums.row_mut(y);
-        row += features.row(i);
+    for &y in labels {
         counts[y] += 1;
+    }
+    // Column by column (the storage's order); every sum still runs over the samples in order.
+    for (mut sum, column) in sums.column_iter_mut().zip(features.column_iter()) {
+        for (&v, &y) in column.iter().zip(labels) {
+            sum[y] += v;
+        }
     }
     for (c, &count) in counts.iter().enumerate() {
         let mut row = sums.row_mut(c);
@@ -122,20 +126,25 @@ pub fn measure(features: &Mat, labels: &[usize], classes: usize, predicted: &[us
         row -= &global_mean;
     }
 
-    // Within-class deviations h_i - mu_{y_i}; their squared norm is N tr(Sigma_W).
+    // Within-class deviations h_i - mu_{y_i}; their squared norm is N tr(Sigma_W). Column by
+    // column, the storage's order (the same numbers as row by row).
     let mut within = features.clone();
-    for (i, &y) in labels.iter().enumerate() {
-        let mut row = within.row_mut(i);
-        row -= means.row(y);
+    for (j, mut column) in within.column_iter_mut().enumerate() {
+        for (v, &y) in column.iter_mut().zip(labels) {
+            *v -= means[(y, j)];
+        }
     }
+    let within_norms = row_norms_squared(&within);
     let trace_within = within.norm_squared() / n;
     let trace_between = centred_means.norm_squared() / k;
     let mut centred = features.clone();
-    for mut row in centred.row_iter_mut() {
-        row -= &global_mean;
+    for (mut column, &mean) in centred.column_iter_mut().zip(global_mean.iter()) {
+        for v in column.iter_mut() {
+            *v -= mean;
+        }
     }
     // Row by row, in the order the paper's numbers have always been summed.
-    let trace_total = centred.row_iter().map(|row| row.norm_squared()).sum::<f64>() / n;
+    let trace_total = row_norms_squared(&centred).iter().sum::<f64>() / n;
 
     // Sigma_B = (1/K) C^T C for the centred means C (K x p). With C C^T = U diag(lambda) U^T,
     // the directions v_k = C^T u_k / sqrt(lambda_k) span Sigma_B's range and
@@ -184,7 +193,7 @@ pub fn measure(features: &Mat, labels: &[usize], classes: usize, predicted: &[us
         nc2_equinorm: norm_variance.sqrt() / mean_norm,
         nc2_equiangle: equiangle / (k * (k - 1.0)),
         ncc_agreement: ncc_agreement(features, &means, predicted),
-        cdnv: cdnv(&within, labels, &means),
+        cdnv: cdnv(within_norms.as_slice(), labels, &means),
         stable_rank: stable_rank(&centred),
         class_mean_rank: spectrum.rank(),
         class_mean_singular_values: spectrum.singular_values,

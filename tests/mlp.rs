@@ -435,7 +435,7 @@ fn the_papers_network_learns_mnist_and_collapses_at_its_right_singular_structure
 #[test]
 fn the_root_of_a_wide_layers_agop_through_its_small_side_equals_the_direct_root() {
     use agop_collapse::linalg::psd_sqrt;
-    use agop_collapse::mlp::measure::agop_root;
+    use agop_collapse::mlp::measure::agop_spectrum;
     use agop_collapse::mlp::network::congruence;
     // A first layer of 12 units on 40 inputs: its AGOP (40 x 40) has rank 12 at most.
     let network = Network::xavier(40, 12, 2, 3, 1.0, &mut Stream::new(3, Purpose::Init));
@@ -447,7 +447,7 @@ fn the_root_of_a_wide_layers_agop_through_its_small_side_equals_the_direct_root(
         let agop = congruence(middle, weight);
         assert!(relative_difference(&agop, &network.input_agops(&pass)[l]) < 1e-15);
         let direct = psd_sqrt(&agop).unwrap().power;
-        let root = agop_root(middle, weight, &agop).unwrap();
+        let root = agop_spectrum(middle, weight, &agop).unwrap().root;
         let error = relative_difference(&root, &direct);
         // The direct root's own noise: eigenvalues at rounding level (~1e-16 of the largest)
         // become square roots of ~1e-8.

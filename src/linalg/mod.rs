@@ -21,6 +21,9 @@ mod scalar;
 #[cfg(all(target_arch = "wasm32", not(target_feature = "simd128")))]
 use scalar as kernels;
 
+pub mod lanczos;
+pub use lanczos::largest_eigenvalue;
+
 /// A dense f64 matrix; in this crate rows are samples and columns are features.
 pub type Mat = DMatrix<f64>;
 
@@ -197,9 +200,17 @@ pub fn stack_rows(a: &Mat, rows: Range<usize>, b: &Mat) -> Mat {
 /// per term); see [`pairwise_distances`].
 pub const ROUNDING_LEVEL: f64 = 64.0 * f64::EPSILON;
 
-/// Squared Euclidean norm of every row.
+/// Squared Euclidean norm of every row, each summed over its entries in column order (the same
+/// numbers as `row.norm_squared()`), column by column: the storage's order, several times faster
+/// than row by row on tall matrices.
 pub fn row_norms_squared(x: &Mat) -> DVector<f64> {
-    DVector::from_iterator(x.nrows(), x.row_iter().map(|r| r.norm_squared()))
+    let mut norms = DVector::zeros(x.nrows());
+    for column in x.column_iter() {
+        for (norm, &v) in norms.iter_mut().zip(column.iter()) {
+            *norm += v * v;
+        }
+    }
+    norms
 }
 
 /// Scales every row to unit Euclidean norm. A zero row stays zero (it has no direction).

@@ -8,7 +8,7 @@
 //! Pure functions of matrices (no network), so that any part of the lab can call them.
 
 use crate::geometry::ClassMeanSpectrum;
-use crate::linalg::{Mat, symmetric_eigen};
+use crate::linalg::{Mat, product, symmetric_eigen};
 
 /// Singular values of `Mt` at or below this fraction of the largest do not count towards the
 /// class-mean row space (DIGEST section 8).
@@ -73,22 +73,27 @@ pub fn nfa_alpha(gram: &Mat, agop: &Mat) -> Option<(f64, f64)> {
 }
 
 /// [`nfa_alpha`] from the AGOP's eigenpairs (`eigenvectors` p x m, unit columns; m may be below
-/// p when the other eigenvalues are 0). The correlation of all p^2 entries is computed without
-/// forming any power: with `P = sum_i l_i v_i v_i^T` (`l_i = max(lambda_i, 0)^alpha`), the sum
-/// of P's entries is `sum_i l_i (1^T v_i)^2`, `<G, P> = sum_i l_i v_i^T G v_i` and
-/// `||P||_F^2 = sum_i l_i^2` (orthonormal v_i), so each alpha costs O(m) once the `v_i^T G v_i`
-/// are known; the Pearson correlation follows from these sums and G's.
+/// p when the other eigenvalues are 0), so that one eigendecomposition serves all 30 alphas (and
+/// the NFA's root besides). The correlation of all p^2 entries is computed without forming any
+/// power: with `P = sum_i l_i v_i v_i^T` (`l_i = max(lambda_i, 0)^alpha`), the sum of P's entries
+/// is `sum_i l_i (1^T v_i)^2`, `<G, P> = sum_i l_i v_i^T G v_i` and `||P||_F^2 = sum_i l_i^2`
+/// (orthonormal v_i), so each alpha costs O(m) once the `v_i^T G v_i` are known (one product
+/// `G V`); the Pearson correlation follows from these sums and G's. It equals the correlation of
+/// the formed powers to about 1e-12 or better.
 /// Preconditions: `gram` is p x p and symmetric, `eigenvectors` has p rows and orthonormal
 /// columns, one per eigenvalue.
 pub fn nfa_alpha_from_eigen(gram: &Mat, eigenvalues: &[f64], eigenvectors: &Mat) -> Option<(f64, f64)> {
     let count = gram.len() as f64;
     let gram_sum = gram.sum();
     let gram_spread = gram.norm_squared() - gram_sum * gram_sum / count;
-    let pairs: Vec<(f64, f64, f64)> = eigenvectors
-        .column_iter()
-        .zip(eigenvalues)
-        .filter(|&(_, &lambda)| lambda > 0.0)
-        .map(|(v, &lambda)| (lambda, v.sum().powi(2), v.dot(&(gram * v))))
+    // Only the positive eigenvalues have a power other than 0.
+    let positive: Vec<usize> = (0..eigenvalues.len()).filter(|&i| eigenvalues[i] > 0.0).collect();
+    let vectors = eigenvectors.select_columns(&positive);
+    let along = product(gram, &vectors);
+    let pairs: Vec<(f64, f64, f64)> = positive
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| (eigenvalues[i], vectors.column(k).sum().powi(2), vectors.column(k).dot(&along.column(k))))
         .collect();
     let mut best: Option<(f64, f64)> = None;
     for alpha in nfa_alphas() {

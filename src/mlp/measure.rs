@@ -17,7 +17,7 @@ use crate::linalg::{
 use crate::nc::{Metrics, measure};
 use crate::report::{DatasetSummary, MlpLayerReport, MlpMeasurement, MlpStages};
 
-use super::alignment::{alignment_in, centred_class_means, class_mean_basis, nc3_output, nfa_alpha};
+use super::alignment::{alignment_in, centred_class_means, class_mean_basis, nc3_output, nfa_alpha_from_eigen};
 use super::network::{Network, congruence, layer_sizes, mean_squared_error};
 
 /// The five measured stages of a hidden layer.
@@ -116,28 +116,50 @@ pub fn share(nc1_in: f64, nc1_svt: f64, nc1_out: f64) -> Option<f64> {
     (denominator != 0.0 && ratio.is_finite()).then_some(ratio)
 }
 
-/// `AGOP^{1/2}` of a layer whose AGOP is `W^T M W` (`agop`), `W` of r rows and d columns. When
-/// the layer widens its input's dimension down (r < d, MNIST's 784 into 256), the root comes from
-/// r x r eigenproblems instead of one of d x d (about a tenth of the work there): with
-/// `B = M^{1/2} W`, `W^T M W = B^T B`, whose root is `B^T (B B^T)^{-1/2} B`, the inverse root
-/// taken over the eigenvalues of `B B^T` above 1e-24 of the largest (below, a direction adds
-/// less than 1e-12 of the largest to the root). `None` when an eigensolver fails (NaN or
-/// infinite entries). Precondition: `M` is symmetric PSD, `agop` is `congruence(M, W)`.
-pub fn agop_root(middle: &Mat, weight: &Mat, agop: &Mat) -> Option<Mat> {
+/// A layer's AGOP taken apart once for everything measured from it: its square root (the NFA)
+/// and its eigenpairs (the NFA exponent, [`nfa_alpha_from_eigen`]).
+pub struct AgopSpectrum {
+    /// `AGOP^{1/2}`, negative eigenvalues (rounding) clipped to 0.
+    pub root: Mat,
+    /// The AGOP's eigenvalues, largest first; the AGOP's other eigenvalues are 0.
+    pub eigenvalues: Vec<f64>,
+    /// Unit eigenvectors as columns (d x m, m = `eigenvalues.len()`), in the order of `eigenvalues`.
+    pub eigenvectors: Mat,
+}
+
+/// The [`AgopSpectrum`] of a layer whose AGOP is `W^T M W` (`agop`), `W` of r rows and d
+/// columns. When the layer narrows its input (r < d, MNIST's 784 into 256), it comes from r x r
+/// eigenproblems instead of one of d x d (about a tenth of the work there): with
+/// `B = M^{1/2} W`, `W^T M W = B^T B`; with `B B^T = U diag(l) U^T`, the AGOP's eigenpairs are
+/// `l_i` and `B^T u_i / sqrt(l_i)` and its root `B^T (B B^T)^{-1/2} B`, over the eigenvalues
+/// above 1e-24 of the largest (below, a direction adds less than 1e-12 of the largest to the
+/// root); its other d - r eigenvalues are exactly 0, where a d x d eigensolver would return
+/// rounding noise. Otherwise one eigendecomposition of the AGOP ([`psd_sqrt`]). `None` when an
+/// eigensolver fails (NaN or infinite entries).
+/// Precondition: `M` is symmetric PSD, `agop` is `congruence(M, W)`.
+pub fn agop_spectrum(middle: &Mat, weight: &Mat, agop: &Mat) -> Option<AgopSpectrum> {
     if weight.nrows() >= weight.ncols() {
-        return psd_sqrt(agop).map(|root| root.power);
+        let root = psd_sqrt(agop)?;
+        return Some(AgopSpectrum { root: root.power, eigenvalues: root.eigenvalues, eigenvectors: root.eigenvectors });
     }
     let factor = product(&psd_sqrt(middle)?.power, weight);
     let small = outer_gram(&factor);
     let (eigenvalues, eigenvectors) = symmetric_eigen(&small)?;
     let largest = eigenvalues.first().copied().unwrap_or(0.0).max(0.0);
-    let mut scaled = eigenvectors.clone();
-    for (mut column, &lambda) in scaled.column_iter_mut().zip(&eigenvalues) {
-        column *= if lambda > 1e-24 * largest { 1.0 / lambda.sqrt().sqrt() } else { 0.0 };
+    let kept = eigenvalues.iter().take_while(|&&lambda| lambda > 1e-24 * largest).count();
+    let mut scaled = eigenvectors;
+    for (k, mut column) in scaled.column_iter_mut().enumerate() {
+        column *= if k < kept { 1.0 / eigenvalues[k].sqrt().sqrt() } else { 0.0 };
     }
-    // (B B^T)^{-1/2} = S S^T with S = U diag(lambda^{-1/4}); the root is (S^T B)^T (S^T B).
+    // (B B^T)^{-1/2} = S S^T with S = U diag(l^{-1/4}); the root is (S^T B)^T (S^T B), and the
+    // eigenvectors B^T u_i l_i^{-1/2} are the first rows of S^T B, transposed, times l_i^{-1/4}.
     let half = transpose_product(&scaled, &factor);
-    Some(transpose_gram(&half))
+    let root = transpose_gram(&half);
+    let mut vectors = half.rows(0, kept).transpose();
+    for (mut column, &lambda) in vectors.column_iter_mut().zip(&eigenvalues) {
+        column *= 1.0 / lambda.sqrt().sqrt();
+    }
+    Some(AgopSpectrum { root, eigenvalues: eigenvalues[..kept].to_vec(), eigenvectors: vectors })
 }
 
 /// A layer whose NC1 falls by less than this factor collapses too little for its share to mean
@@ -192,7 +214,7 @@ pub fn measure_network(network: &Network, samples: &Samples, epoch: usize) -> Re
         .then(|| accuracy(&argmax_rows(&network.output(&samples.test)), &samples.test_labels));
     let middles = network.input_agop_middles(&pass);
 
-    let mut layers = Vec::with_capacity(depth);
+    let mut layers: Vec<MlpLayerReport> = Vec::with_capacity(depth);
     for (l, middle) in middles.iter().enumerate() {
         let layer = l + 1;
         let non_finite = |stage: &str| Error::NonFinite { layer, stage: stage.into() };
@@ -208,8 +230,13 @@ pub fn measure_network(network: &Network, samples: &Samples, epoch: usize) -> Re
             let m = measure(features, &samples.labels, samples.classes, &predicted);
             m.is_finite().then_some(m).ok_or_else(|| non_finite(stage.name()))
         };
+        // A layer's input after the first is the previous layer's output, measured there.
+        let input = match layers.last() {
+            Some(previous) => previous.stages.out.clone(),
+            None => metrics(phi, MlpStage::In)?,
+        };
         let stages = MlpStages {
-            input: metrics(phi, MlpStage::In)?,
+            input,
             vt: metrics(&rotated, MlpStage::Vt)?,
             svt: metrics(&scaled, MlpStage::SVt)?,
             usvt: metrics(&pass.pre[l], MlpStage::USVt)?,
@@ -220,12 +247,13 @@ pub fn measure_network(network: &Network, samples: &Samples, epoch: usize) -> Re
         if !all_finite(&agop) {
             return Err(non_finite("AGOP"));
         }
-        let root = agop_root(middle, weight, &agop).ok_or_else(|| non_finite("AGOP"))?;
+        let spectrum = agop_spectrum(middle, weight, &agop).ok_or_else(|| non_finite("AGOP"))?;
         let gram = transpose_product(weight, weight);
         // The class-mean directions of the layer's input on the training set.
         let basis = class_mean_basis(&centred_class_means(phi, &samples.labels, samples.classes))
             .ok_or_else(|| non_finite("class means"))?;
-        let (nfa_alpha, nfa_alpha_corr) = nfa_alpha(&gram, &agop).unzip();
+        let (nfa_alpha, nfa_alpha_corr) =
+            nfa_alpha_from_eigen(&gram, &spectrum.eigenvalues, &spectrum.eigenvectors).unzip();
         let drop = stages.input.nc1.ln() - stages.out.nc1.ln();
         layers.push(MlpLayerReport {
             layer,
@@ -233,7 +261,7 @@ pub fn measure_network(network: &Network, samples: &Samples, epoch: usize) -> Re
             nc1_drop: drop.is_finite().then_some(drop),
             little_collapse: false,
             stages,
-            nfa: entry_correlation(&gram, &root),
+            nfa: entry_correlation(&gram, &spectrum.root),
             nfa_agop: entry_correlation(&gram, &agop),
             weight_alignment: alignment_in(&gram, &basis),
             agop_alignment: alignment_in(&agop, &basis),
