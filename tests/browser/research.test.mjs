@@ -169,7 +169,7 @@ test('without test samples the held-out chart says so and how to get them; the t
   // The other two have what they need.
   for (const name of ['alignment', 'spectrum']) assert.ok(await inkedShare(page, `chart-${name}`) > 0.01, name);
   const row = await page.locator('#metrics-table tbody tr').first().locator('td').allTextContents();
-  assert.deepEqual(row.slice(14, 26), Array(12).fill('–'));
+  assert.deepEqual(row.slice(15, 27), Array(12).fill('–'));
   const csv = parseCsv(await page.evaluate(async () => (await import('./exports.js')).resultCsv(window.lab.result)));
   assert.ok(csv.rows.every((r) => r.test_nc1 === '' && r.test_class_mean_singular_values === '' && r.agop_alignment !== ''));
   // A run with test samples draws it; Reset brings back the note of a page without a run.
