@@ -158,6 +158,23 @@ export function pictureSteps(report, views, stage, classNames, signs = [1, 1]) {
   ];
 }
 
+/** What the AGOP chart shows for the run of `config`: true of that run's matrix M. */
+export function agopCaption(config) {
+  const shown = 'On digits at layer 1: the AGOP\'s diagonal (which pixels matter) and its top eigenvectors, as images; otherwise its largest eigenvalues.';
+  const rounds = config?.rfm_iters > 1 ? ` M is the AGOP of the last of the layer's ${config.rfm_iters} fits.` : '';
+  if (config?.diag_agop) {
+    return `${shown}${rounds} This run keeps only the AGOP's diagonal: M weighs each feature and rotates none, so its eigenvalues are those weights, with no gap to expect.`;
+  }
+  const matrices = {
+    none: 'the identity (projection none): every eigenvalue is 1',
+    centred: 'the covariance of the kernel machine\'s gradients (projection centred)',
+    'class-means': 'the between-class scatter Σb of its input (projection class-means), of rank at most K−1',
+    'random-spectrum': 'the AGOP\'s eigenvalues on random directions (projection random-spectrum): the same eigenvalues as the AGOP\'s',
+  };
+  if (config && matrices[config.projection]) return `${shown}${rounds} This run projects with ${matrices[config.projection]}.`;
+  return `${shown}${rounds} About K−1 large eigenvalues, then a gap: the AGOP projects onto the directions that separate the class means.`;
+}
+
 /** The AGOP's picture: on digits at layer 1 its diagonal and top eigenvectors as images, otherwise its largest eigenvalues. */
 function drawAgop(report, views) {
   if (views?.agop) {

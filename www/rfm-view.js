@@ -2,7 +2,7 @@
 // stage, the Gram strip, Play, the metrics table and the projection comparison. Everything is
 // drawn from the shown run (its Result and the first seed's pictures) and the State's view.
 import {
-  alignedSigns, chartLayers, clearCharts, collapseRates, defaultStripLayers, drawComparisonChart, layerChartSteps, pictureSteps, stripSteps, STAGES,
+  agopCaption, alignedSigns, chartLayers, clearCharts, collapseRates, defaultStripLayers, drawComparisonChart, layerChartSteps, pictureSteps, stripSteps, STAGES,
 } from './charts.js';
 import { clearGeometry, drawSpectrum, geometryLayerSteps } from './geometry-view.js';
 import { mechanismSteps } from './mechanism.js';
@@ -126,6 +126,7 @@ function pictureDrawing() {
   const [report, views] = [shown.layers[index], shown.views[index]];
   return [
     ...pictureSteps(report, views, stage, classNames, pcaSigns(stage, index)),
+    () => { $('agop-caption').textContent = agopCaption(shown.result?.config); },
     () => drawSpectrum(report, stage),
     ...stripSteps(shown.layers, shown.views, stage, stripLayers(), index + 1, (layer) => {
       showLayer(layer);

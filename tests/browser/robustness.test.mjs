@@ -282,6 +282,8 @@ test('the RFM knobs set by the controls reach the link, the run and its texts, w
   await textSays(/last of 2 fits/);
   await page.click('#mech-MX');
   await textSays(/AGOP's diagonal M to the power 1: each feature is reweighted/);
+  // So does the AGOP chart's caption: no gap to expect from a diagonal.
+  await page.waitForFunction(() => /last of the layer's 2 fits\. This run keeps only the AGOP's diagonal/.test(document.getElementById('agop-caption').textContent));
   assert.deepEqual(problems, []);
   await close();
 });
