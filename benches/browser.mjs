@@ -135,8 +135,10 @@ async function measureBrowser(repeats) {
     await networkPage.goto(`${lab.origin}/`);
     await networkPage.waitForFunction(() => window.lab && document.getElementById('status').textContent.startsWith('Ready'));
     const mlp = await measureNetwork(networkPage);
+    // Read before the context closes: the page goes with it.
+    const exportCount = await moduleExports(page);
     await context.close();
-    return { mlp, workloads: results, one_worker_R1: oneWorker, one_worker_R2: oneWorkerR2, helper_traffic: traffic, posted_bytes: posted, module_exports: await moduleExports(page), scalar_R1: scalar.seconds, products, interactive_seconds: interactiveSeconds, longest_main_thread_task_ms: longestTask, transferred_bytes: transferred };
+    return { mlp, workloads: results, one_worker_R1: oneWorker, one_worker_R2: oneWorkerR2, helper_traffic: traffic, posted_bytes: posted, module_exports: exportCount, scalar_R1: scalar.seconds, products, interactive_seconds: interactiveSeconds, longest_main_thread_task_ms: longestTask, transferred_bytes: transferred };
   } finally {
     await lab.close();
   }

@@ -14,34 +14,7 @@ use agop_collapse::projection::{
 };
 use agop_collapse::rfm::{DeepRfm, RfmConfig};
 use agop_collapse::rng::{Purpose, Stream};
-use common::{gaussian, relative_difference};
-
-/// Central finite-difference gradients of `f_c(z) = sum_j alpha_jc k(z, x_j)` at every row of
-/// `x`: one n x d matrix per output.
-fn finite_difference_gradients(kernel: &Kernel, x: &Mat, alpha: &Mat) -> Vec<Mat> {
-    let h = 1e-6;
-    // Distances taken directly (the kernel matrix's expanded formula cannot resolve the tiny
-    // distance to the point itself that the differences need).
-    let k = |z: &Mat, j: usize| -> f64 {
-        let distance = (z - x.rows(j, 1)).norm();
-        match kernel.kind {
-            KernelKind::Laplace => (-distance / kernel.bandwidth).exp(),
-            KernelKind::Gaussian => (-distance * distance / (2.0 * kernel.bandwidth * kernel.bandwidth)).exp(),
-            KernelKind::Linear => (z * x.rows(j, 1).transpose())[(0, 0)],
-        }
-    };
-    let f = |z: &Mat, c: usize| -> f64 { (0..x.nrows()).map(|j| alpha[(j, c)] * k(z, j)).sum() };
-    (0..alpha.ncols())
-        .map(|c| {
-            Mat::from_fn(x.nrows(), x.ncols(), |i, t| {
-                let (mut plus, mut minus) = (x.rows(i, 1).into_owned(), x.rows(i, 1).into_owned());
-                plus[(0, t)] += h;
-                minus[(0, t)] -= h;
-                (f(&plus, c) - f(&minus, c)) / (2.0 * h)
-            })
-        })
-        .collect()
-}
+use common::{gaussian, kernel_gradients_by_differences, relative_difference};
 
 #[test]
 fn centred_is_the_agop_minus_the_mean_gradients_outer_products() {
@@ -50,7 +23,7 @@ fn centred_is_the_agop_minus_the_mean_gradients_outer_products() {
     let alpha = gaussian(9, 3, 22);
     for kind in [KernelKind::Laplace, KernelKind::Gaussian, KernelKind::Linear] {
         let kernel = Kernel { kind, bandwidth: 1.5 };
-        let gradients = finite_difference_gradients(&kernel, &x, &alpha);
+        let gradients = kernel_gradients_by_differences(&kernel, None, &x, &alpha);
         let n = x.nrows() as f64;
         let expected_means = Mat::from_fn(4, 3, |t, c| gradients[c].column(t).sum() / n);
         let matrix = kernel.matrix(&x, &x, true);

@@ -13,40 +13,12 @@ use agop_collapse::parallel::{Local, block_on};
 use agop_collapse::projection::Projection;
 use agop_collapse::rfm::{DeepRfm, RfmConfig};
 use agop_collapse::rng::{Purpose, Stream};
-use common::{gaussian, relative_difference};
+use common::{gaussian, kernel_gradients_by_differences, relative_difference};
 
 /// A symmetric positive definite d x d matrix far from the identity (entries up to about 1).
 fn metric(d: usize, seed: u64) -> Mat {
     let b = gaussian(d, d, seed);
     &b * b.transpose() / d as f64 + Mat::identity(d, d) * 0.2
-}
-
-/// Central finite-difference gradients of `f_c(z) = sum_j alpha_jc k_M(z, x_j)` at every row of
-/// `x`, with the Mahalanobis kernel of `m` taken directly from `||u||_M = sqrt(u^T M u)`: one
-/// n x d matrix per output. (The Laplace term of a point with itself is symmetric in the step,
-/// so central differences drop it, as the closed form does.)
-fn mahalanobis_gradients(kernel: &Kernel, m: &Mat, x: &Mat, alpha: &Mat) -> Vec<Mat> {
-    let h = 1e-6;
-    let k = |z: &Mat, j: usize| -> f64 {
-        let u = z - x.rows(j, 1);
-        let squared = (&u * m * u.transpose())[(0, 0)];
-        match kernel.kind {
-            KernelKind::Laplace => (-squared.sqrt() / kernel.bandwidth).exp(),
-            KernelKind::Gaussian => (-squared / (2.0 * kernel.bandwidth * kernel.bandwidth)).exp(),
-            KernelKind::Linear => (z * m * x.rows(j, 1).transpose())[(0, 0)],
-        }
-    };
-    let f = |z: &Mat, c: usize| -> f64 { (0..x.nrows()).map(|j| alpha[(j, c)] * k(z, j)).sum() };
-    (0..alpha.ncols())
-        .map(|c| {
-            Mat::from_fn(x.nrows(), x.ncols(), |i, t| {
-                let (mut plus, mut minus) = (x.rows(i, 1).into_owned(), x.rows(i, 1).into_owned());
-                plus[(0, t)] += h;
-                minus[(0, t)] -= h;
-                (f(&plus, c) - f(&minus, c)) / (2.0 * h)
-            })
-        })
-        .collect()
 }
 
 /// `(1/n) sum_c g_c^T g_c` of per-output gradients (n x d each), optionally centred per output.
@@ -85,7 +57,7 @@ fn the_mahalanobis_agop_matches_finite_differences() {
     let m = metric(4, 33);
     for kind in [KernelKind::Laplace, KernelKind::Gaussian, KernelKind::Linear] {
         let kernel = Kernel { kind, bandwidth: 1.3 };
-        let gradients = mahalanobis_gradients(&kernel, &m, &x, &alpha);
+        let gradients = kernel_gradients_by_differences(&kernel, Some(&m), &x, &alpha);
         let expected = outer_products(&gradients, false);
         let learned = learned_matrix(Projection::Agop, &kernel, &x, &m, &alpha, false);
         let error = relative_difference(&learned, &normalise_by_max(&expected));
