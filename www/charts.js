@@ -19,7 +19,8 @@ function stageSeries(layers, metric) {
   }));
 }
 
-function line(id, spec) {
+/** Draws a line chart of `spec` (no title, whole-number x by default) on canvas `id`. */
+export function line(id, spec) {
   drawLineChart(canvas(id), JSON.stringify({ title: '', integer_x: true, ...spec }));
 }
 

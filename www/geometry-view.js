@@ -3,9 +3,9 @@
 // against the identity's r/p, and the class means' spectrum of the chosen layer and stage against
 // a simplex's. Every number comes from the Result (src/report.rs); each chart is drawn by a
 // function of its own, so that the page gives each a task (rfm-view.js).
-import { drawLineChart, drawStackedBars } from './pkg/agop_collapse.js';
+import { drawStackedBars } from './pkg/agop_collapse.js';
 import { alignmentCaption, heldoutCaption, spectrumCaption } from './captions.js';
-import { STAGE_COLOURS } from './charts.js';
+import { line as drawLine, STAGE_COLOURS } from './charts.js';
 import { layerIdentityAlignment, STAGES } from './result.js';
 
 const $ = (id) => document.getElementById(id);
@@ -42,7 +42,7 @@ function showEmpty(name, text) {
 
 function line(name, spec) {
   $(`chart-${name}-empty`).hidden = true;
-  drawLineChart($(`chart-${name}`), JSON.stringify({ title: '', integer_x: true, ...spec }));
+  drawLine(`chart-${name}`, spec);
 }
 
 /** Every chart of this module back to its state before a run (notes and captions). */

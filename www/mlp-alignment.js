@@ -2,15 +2,11 @@
 // share along the class-mean directions of its input, against an isotropic matrix's r/p), the
 // output layer's NC3, and the fitted exponent of the Neural Feature Ansatz. Numbers from the
 // Result's measurements (src/report.rs); each chart is one draw call, one task of the panel's.
-import { drawLineChart } from './pkg/agop_collapse.js';
+import { line } from './charts.js';
 import { netAlignmentCaption, netNc3Caption } from './captions.js';
 import { inputWidth, netIdentityAlignment } from './mlp-numbers.js';
 
 const $ = (id) => document.getElementById(id);
-
-function line(id, spec) {
-  drawLineChart($(id), JSON.stringify({ title: '', integer_x: true, ...spec }));
-}
 
 /** The series of `values` over the epochs of `history`. */
 function overEpochs(history, name, colour, values, dashed = false) {
