@@ -144,33 +144,17 @@ fn two_rfm_iterations_refit_the_kernel_machine_in_the_learned_metric() {
         let kernel = config.kernel();
         let targets = signed_one_hot(&labels, 3);
         let fit = |rows: &Mat| solve_spd(&kernel.matrix(rows, rows, true).values, config.ridge, &targets).unwrap();
-        let first = fit(&x);
-        let m1 = block_on(Projection::Agop.matrix(
-            &kernel,
-            &x,
-            &labels,
-            kernel.matrix(&x, &x, true),
-            &first,
-            None,
-            false,
-            &Local,
-        ))
-        .unwrap();
+        // The metric a fit on `rows` (the rows of X times `root`, when given) learns.
+        let learn = |rows: &Mat, alpha: &Mat, root: Option<&Mat>| {
+            let matrix = kernel.matrix(rows, rows, true);
+            block_on(Projection::Agop.matrix(&kernel, rows, &labels, matrix, alpha, root, false, &Local)).unwrap()
+        };
+        let m1 = learn(&x, &fit(&x), None);
         let root1 = psd_sqrt(&m1).unwrap().power;
         let z = product(&x, &root1);
         let second = fit(&z);
         let predicted = argmax_rows(&product(&kernel.matrix(&z, &z, true).values, &second));
-        let m2 = block_on(Projection::Agop.matrix(
-            &kernel,
-            &z,
-            &labels,
-            kernel.matrix(&z, &z, true),
-            &second,
-            Some(&root1),
-            false,
-            &Local,
-        ))
-        .unwrap();
+        let m2 = learn(&z, &second, Some(&root1));
         // A linear machine refitted in its own AGOP's metric learns the same linear map again
         // (the span of its weights): only the radial kernels learn a new metric.
         if kind != KernelKind::Linear {
